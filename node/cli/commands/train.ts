@@ -1,0 +1,55 @@
+/**
+ * `loopnet train`: prepare the data (idempotent) and run the baseline train file once, streaming
+ * its output. The smallest end-to-end check that a machine can take part in a swarm.
+ */
+import { parseArgs } from 'node:util'
+import { execa } from 'execa'
+import { pythonPath, trainerDir } from '../../../agent/paths.ts'
+import type { Command } from '../commands.ts'
+import { CliUsageError } from '../errors.ts'
+
+const usage = `Usage: loopnet train [--budget SECONDS] [--python PATH] [--file TRAIN_PY]
+
+Prepares the corpus and tokenizer if needed, then runs one training run and prints its summary.
+
+Options:
+  --budget SECONDS   training time budget (default: the tier's, CPU 60 s, GPU 300 s)
+  --python PATH      python interpreter (default: /usr/bin/python3 or $LOOPNET_PYTHON)
+  --file TRAIN_PY    train file to run (default: trainer/train.py)`
+
+const command: Command = {
+  summary: 'prepare data and run one training run of the baseline',
+  usage,
+  async run(argv, signal) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        budget: { type: 'string' },
+        python: { type: 'string' },
+        file: { type: 'string' },
+      },
+    })
+    const env: Record<string, string> = { PYTHONPATH: trainerDir }
+    if (values.budget !== undefined) {
+      if (!(Number(values.budget) > 0))
+        throw new CliUsageError(
+          `--budget must be a positive number of seconds, got '${values.budget}'`,
+        )
+      env.LOOPNET_TIME_BUDGET = values.budget
+    }
+    const python = values.python ?? pythonPath()
+    const opts = {
+      stdio: 'inherit',
+      env,
+      cancelSignal: signal,
+      reject: false,
+      forceKillAfterDelay: 5_000,
+    } as const
+    const prepared = await execa(python, [`${trainerDir}/prepare.py`], opts)
+    if (prepared.exitCode !== 0) return prepared.exitCode ?? 1
+    const trained = await execa(python, [values.file ?? `${trainerDir}/train.py`], opts)
+    return trained.exitCode ?? 1
+  },
+}
+
+export default command

@@ -1,0 +1,91 @@
+/**
+ * The `loopnet` entry point. The only place that decides exit codes and how errors print:
+ * user errors (CliUsageError and friends, see isUserError) as one line, bugs with a stack.
+ */
+import { readFileSync } from 'node:fs'
+import { commands } from './commands.ts'
+
+const EXIT_OK = 0
+const EXIT_FAILURE = 1
+const EXIT_USAGE = 2
+const EXIT_INTERRUPTED = 130
+
+/** Error classes whose message is meant for the user, by name (checked by name, not instanceof). */
+const USER_ERROR_NAMES = new Set([
+  'CliUsageError',
+  'ConfigError',
+  'CorpusError',
+  'NodeNotRunningError',
+])
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
+  return pkg.version as string
+}
+
+async function help(): Promise<string> {
+  const lines = ['Usage: loopnet <command> [options]', '', 'Commands:']
+  for (const [name, load] of Object.entries(commands)) {
+    lines.push(`  ${name.padEnd(12)} ${(await load()).summary}`)
+  }
+  lines.push('', 'Options:', '  --help       show help', '  --version    print the version')
+  lines.push('', 'Run `loopnet <command> --help` for the options of a command.')
+  return lines.join('\n')
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(await help())
+    return name === undefined ? EXIT_USAGE : EXIT_OK
+  }
+  if (name === '--version' || name === '-v') {
+    console.log(version())
+    return EXIT_OK
+  }
+  const load = commands[name]
+  if (load === undefined) {
+    console.error(`loopnet: unknown command '${name}' (see loopnet --help)`)
+    return EXIT_USAGE
+  }
+  const command = await load()
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.usage)
+    return EXIT_OK
+  }
+  const controller = new AbortController()
+  let interrupted = false
+  const onSignal = (): void => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED) // a second ^C means "now"
+    interrupted = true
+    controller.abort(new Error('interrupted'))
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  try {
+    const code = await command.run(rest, controller.signal)
+    return interrupted && code === EXIT_OK ? EXIT_OK : code
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+function isUserError(err: unknown): err is Error {
+  return err instanceof Error && (USER_ERROR_NAMES.has(err.name) || err.name.endsWith('UsageError'))
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (err: unknown) => {
+    if (isUserError(err)) {
+      console.error(`loopnet: ${err.message}`)
+      process.exitCode = EXIT_USAGE
+    } else {
+      console.error(err)
+      process.exitCode = EXIT_FAILURE
+    }
+  },
+)
