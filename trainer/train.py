@@ -1,0 +1,356 @@
+"""
+loopnet train.py: the EDITABLE part of the experiment. Agents change this file, and only this.
+
+A small GPT (RMSNorm, RoPE, QK-norm causal attention, relu^2 MLP, untied embeddings) trained
+with Muon (matrices) + AdamW (embeddings, lm_head) for a fixed wall-clock budget, then scored
+by prepare.evaluate_bpb on the fixed val tokens. Lower val_bpb is better.
+
+Runs on CUDA with torch 2.x (bf16 autocast, SDPA flash attention, torch.compile) and on CPU
+with torch 1.13 (fp32, manual attention, no compile). Data and eval come from prepare.py via
+PYTHONPATH and $LOOPNET_CACHE, never from this file's location.
+
+The last lines printed are the summary block the runner parses; keep its format.
+"""
+
+import contextlib
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from prepare import TIERS, VOCAB_SIZE, detect_tier, evaluate_bpb, load_data, time_budget
+
+T_START = time.time()
+HW, TIER = detect_tier()  # "cpu" | "cuda", and the tier key printed as device:
+ON_GPU = HW == "cuda"
+
+# -----------------------------------------------------------------------------
+# Hyperparameters (UPPER_CASE; why-comments say what each trades off)
+
+# The one complexity dial: layers. Width follows as DEPTH * ASPECT_RATIO, so one number sizes
+# the model for the device. GPU: 8 layers x 512 (autoresearch's size); CPU: 2 layers x 128,
+# ~1.4M params of which 1M are the embedding and lm_head (vocab 4096).
+DEPTH = 8 if ON_GPU else 2
+ASPECT_RATIO = 64  # width per layer, autoresearch's ratio
+HEAD_DIM = 128 if ON_GPU else 64  # wide heads use the GPU's tensor cores; CPU has few dims
+MODEL_DIM = DEPTH * ASPECT_RATIO
+N_HEAD = max(1, MODEL_DIM // HEAD_DIM)
+MLP_RATIO = 4
+
+# Eval context is fixed by prepare (per tier); training on the same length keeps RoPE
+# positions in range and the train/eval distributions alike.
+SEQ_LEN = TIERS[HW]["seq_len"]
+# Tokens per optimizer step. CPU: small batches, because 60 s only holds ~100 steps and
+# more steps beat bigger ones at this scale. GPU: autoresearch's 2^19 tokens.
+DEVICE_BATCH = 64 if ON_GPU else 16  # sequences per forward pass
+TOTAL_BATCH_TOKENS = 2**19 if ON_GPU else 16 * SEQ_LEN  # grad accumulation fills the rest
+
+# Optimizer: Muon for 2D matrices, AdamW for embedding/lm_head (nanochat's split and rates).
+MATRIX_LR = 0.04  # Muon
+EMBEDDING_LR = 0.6  # AdamW, scaled by (MODEL_DIM/768)^-0.5 like nanochat
+UNEMBEDDING_LR = 0.004  # AdamW, same scaling
+WEIGHT_DECAY = 0.0
+ADAM_BETAS = (0.8, 0.95)
+MUON_MOMENTUM = 0.95
+WARMUP_FRAC = 0.0  # fraction of the budget spent ramping the lr up (0: Muon needs none)
+WARMDOWN_FRAC = 0.5  # final fraction of the budget where the lr decays linearly to 0
+
+# The first steps include compilation (GPU) or allocator warm-up; they train but are not
+# timed, as in autoresearch.
+UNTIMED_STEPS = 10 if ON_GPU else 2
+EVAL_BATCH = 16 if ON_GPU else 32  # sequences per eval forward
+SEED = 1337
+
+# -----------------------------------------------------------------------------
+# Device set-up
+
+torch.manual_seed(SEED)
+if ON_GPU:
+    device = torch.device("cuda")
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
+    autocast = lambda: torch.autocast(device_type="cuda", dtype=torch.bfloat16)  # noqa: E731
+else:
+    device = torch.device("cpu")
+    # Debian's torch starts with 1 thread; use every core this process may run on.
+    n_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    torch.set_num_threads(n_cores)
+    # CPU bf16 is slower than fp32 without AMX: plain fp32, a no-op context.
+    autocast = contextlib.nullcontext
+HAS_SDPA = hasattr(F, "scaled_dot_product_attention")
+HAS_COMPILE = hasattr(torch, "compile")
+
+# -----------------------------------------------------------------------------
+# Model
+
+
+def rms_norm(x):
+    if hasattr(F, "rms_norm"):
+        return F.rms_norm(x, (x.size(-1),))
+    return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-6)
+
+
+def apply_rotary(x, cos, sin):
+    # x: (B, H, T, D); rotate the two halves of each head
+    d = x.size(-1) // 2
+    x1, x2 = x[..., :d], x[..., d:]
+    return torch.cat((x1 * cos + x2 * sin, x2 * cos - x1 * sin), dim=-1)
+
+
+class Attention(nn.Module):
+    def __init__(self, dim, n_head):
+        super().__init__()
+        self.n_head = n_head
+        self.qkv = nn.Linear(dim, 3 * dim, bias=False)
+        self.proj = nn.Linear(dim, dim, bias=False)
+
+    def forward(self, x, cos, sin, mask):
+        B, T, C = x.shape
+        q, k, v = self.qkv(x).view(B, T, 3, self.n_head, C // self.n_head).permute(2, 0, 3, 1, 4)
+        q, k = rms_norm(apply_rotary(q, cos, sin)), rms_norm(apply_rotary(k, cos, sin))
+        if HAS_SDPA:
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        else:
+            att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(q.size(-1)))
+            att = att.masked_fill(mask[:T, :T], float("-inf")).softmax(dim=-1)
+            y = att @ v
+        return self.proj(y.transpose(1, 2).reshape(B, T, C))
+
+
+class MLP(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.fc = nn.Linear(dim, MLP_RATIO * dim, bias=False)
+        self.proj = nn.Linear(MLP_RATIO * dim, dim, bias=False)
+
+    def forward(self, x):
+        return self.proj(F.relu(self.fc(x)).square())
+
+
+class Block(nn.Module):
+    def __init__(self, dim, n_head):
+        super().__init__()
+        self.attn = Attention(dim, n_head)
+        self.mlp = MLP(dim)
+
+    def forward(self, x, cos, sin, mask):
+        x = x + self.attn(rms_norm(x), cos, sin, mask)
+        return x + self.mlp(rms_norm(x))
+
+
+class GPT(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.wte = nn.Embedding(VOCAB_SIZE, MODEL_DIM)
+        self.blocks = nn.ModuleList(Block(MODEL_DIM, N_HEAD) for _ in range(DEPTH))
+        self.lm_head = nn.Linear(MODEL_DIM, VOCAB_SIZE, bias=False)
+        hd = MODEL_DIM // N_HEAD
+        inv_freq = 1.0 / (10000 ** (torch.arange(0, hd, 2).float() / hd))
+        freqs = torch.outer(torch.arange(SEQ_LEN).float(), inv_freq)
+        self.register_buffer("cos", freqs.cos()[None, None], persistent=False)
+        self.register_buffer("sin", freqs.sin()[None, None], persistent=False)
+        mask = torch.triu(torch.ones(SEQ_LEN, SEQ_LEN, dtype=torch.bool), diagonal=1)
+        self.register_buffer("mask", mask, persistent=False)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        # nanochat: unit-variance embeddings, small lm_head, zero residual projections so
+        # every block starts as the identity
+        nn.init.normal_(self.wte.weight, std=1.0)
+        nn.init.normal_(self.lm_head.weight, std=0.001)
+        s = 3**0.5 * MODEL_DIM**-0.5
+        for blk in self.blocks:
+            nn.init.uniform_(blk.attn.qkv.weight, -s, s)
+            nn.init.uniform_(blk.mlp.fc.weight, -s, s)
+            nn.init.zeros_(blk.attn.proj.weight)
+            nn.init.zeros_(blk.mlp.proj.weight)
+
+    def forward(self, idx, targets=None):
+        T = idx.size(1)
+        cos, sin = self.cos[:, :, :T], self.sin[:, :, :T]
+        x = rms_norm(self.wte(idx))
+        for blk in self.blocks:
+            x = blk(x, cos, sin, self.mask)
+        logits = self.lm_head(rms_norm(x))
+        if targets is None:
+            return logits  # the interface evaluate_bpb uses
+        return F.cross_entropy(logits.float().view(-1, logits.size(-1)), targets.reshape(-1))
+
+
+# -----------------------------------------------------------------------------
+# Optimizer: Muon (orthogonalised momentum) for matrices, AdamW for the rest
+
+
+def newton_schulz(G, steps=5):
+    """Approximately orthogonalise a batch of matrices (Keller Jordan's quintic iteration)."""
+    a, b, c = 3.4445, -4.7750, 2.0315
+    X = G.bfloat16() if G.is_cuda else G
+    tall = X.size(-2) > X.size(-1)
+    if tall:
+        X = X.mT
+    X = X / (X.norm(dim=(-2, -1), keepdim=True) + 1e-7)
+    for _ in range(steps):
+        A = X @ X.mT
+        X = a * X + (b * A + c * (A @ A)) @ X
+    if tall:
+        X = X.mT
+    return X.to(G.dtype)
+
+
+class Muon(torch.optim.Optimizer):
+    def __init__(self, params, lr, momentum):
+        super().__init__(params, dict(lr=lr, momentum=momentum))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            # one batched Newton-Schulz per shape: fewer, bigger matmuls
+            by_shape = {}
+            for p in group["params"]:
+                if p.grad is not None:
+                    by_shape.setdefault(p.shape, []).append(p)
+            for shape, ps in by_shape.items():
+                bufs = []
+                for p in ps:
+                    st = self.state[p]
+                    if "buf" not in st:
+                        st["buf"] = torch.zeros_like(p)
+                    bufs.append(st["buf"])
+                grads = torch.stack([p.grad for p in ps])
+                buf = torch.stack(bufs).mul_(group["momentum"]).add_(grads)
+                g = grads.add(buf, alpha=group["momentum"])  # Nesterov
+                upd = newton_schulz(g) * max(1.0, shape[0] / shape[1]) ** 0.5
+                for i, p in enumerate(ps):
+                    bufs[i].copy_(buf[i])
+                    p.add_(upd[i], alpha=-group["lr"])
+
+
+def build_optimizers(model):
+    matrices = [p for n, p in model.named_parameters() if p.ndim == 2 and n.startswith("blocks.")]
+    scale = (MODEL_DIM / 768) ** -0.5
+    adam_groups = [
+        dict(params=[model.wte.weight], lr=EMBEDDING_LR * scale),
+        dict(params=[model.lm_head.weight], lr=UNEMBEDDING_LR * scale),
+    ]
+    kw = dict(betas=ADAM_BETAS, eps=1e-10, weight_decay=WEIGHT_DECAY)
+    if ON_GPU:
+        kw["fused"] = True
+    else:
+        kw["foreach"] = True
+    adam = torch.optim.AdamW(adam_groups, **kw)
+    muon = Muon(matrices, lr=MATRIX_LR, momentum=MUON_MOMENTUM)
+    opts = [adam, muon]
+    for opt in opts:
+        for g in opt.param_groups:
+            g["initial_lr"] = g["lr"]
+    return opts
+
+
+def lr_multiplier(progress):
+    if progress < WARMUP_FRAC:
+        return (progress + 1e-3) / WARMUP_FRAC
+    if progress < 1.0 - WARMDOWN_FRAC:
+        return 1.0
+    return max(0.0, (1.0 - progress) / WARMDOWN_FRAC)
+
+
+# -----------------------------------------------------------------------------
+# Data
+
+
+train_ids, val_ids, token_bytes, meta = load_data()
+rng = np.random.default_rng(SEED)
+offsets = np.arange(SEQ_LEN + 1)
+
+
+def get_batch():
+    starts = rng.integers(0, len(train_ids) - SEQ_LEN - 1, size=DEVICE_BATCH)
+    buf = torch.from_numpy(np.asarray(train_ids[starts[:, None] + offsets]).astype(np.int64))
+    if ON_GPU:
+        buf = buf.pin_memory().to(device, non_blocking=True)
+    return buf[:, :-1].contiguous(), buf[:, 1:].contiguous()
+
+
+# -----------------------------------------------------------------------------
+# Training
+
+model = GPT().to(device)
+num_params = sum(p.numel() for p in model.parameters())
+optimizers = build_optimizers(model)
+train_model = torch.compile(model) if (ON_GPU and HAS_COMPILE) else model
+grad_accum = max(1, TOTAL_BATCH_TOKENS // (DEVICE_BATCH * SEQ_LEN))
+tokens_per_step = grad_accum * DEVICE_BATCH * SEQ_LEN
+budget = time_budget(HW)
+# FLOPs per token for MFU: 6 per matmul weight (fwd+bwd) plus causal attention
+n_matmul = num_params - model.wte.weight.numel()
+flops_per_token = 6 * n_matmul + 6 * DEPTH * MODEL_DIM * SEQ_LEN
+PEAK_FLOPS = {"h100": 989e12, "h200": 989e12, "a100": 312e12, "l4": 121e12, "4090": 165e12}
+peak = next((v for k, v in PEAK_FLOPS.items() if k in TIER), 0.0)
+
+print(f"device: {TIER}  params: {num_params / 1e6:.2f}M  depth {DEPTH} dim {MODEL_DIM} heads {N_HEAD}")
+print(f"budget: {budget:.0f} s  tokens/step: {tokens_per_step}  seq_len: {SEQ_LEN}")
+sys.stdout.flush()
+
+training_time = 0.0
+step = 0
+x, y = get_batch()
+while True:
+    t0 = time.time()
+    progress = min(training_time / budget, 1.0)
+    for opt in optimizers:
+        for g in opt.param_groups:
+            g["lr"] = g["initial_lr"] * lr_multiplier(progress)
+    for _ in range(grad_accum):
+        with autocast():
+            loss = train_model(x, y)
+        (loss / grad_accum).backward()
+        x, y = get_batch()
+    for opt in optimizers:
+        opt.step()
+    model.zero_grad(set_to_none=True)
+    loss_f = loss.item()  # syncs, so the step time below is real
+    if math.isnan(loss_f) or loss_f > 100:
+        print(f"step {step}: loss {loss_f}")
+        print("FAIL")
+        sys.exit(1)
+    dt = time.time() - t0
+    step += 1
+    if step > UNTIMED_STEPS:
+        training_time += dt
+    if step % 10 == 0 or step <= 3:
+        print(f"step {step:5d} | loss {loss_f:.4f} | {dt * 1000:.0f} ms | {tokens_per_step / dt:.0f} tok/s | {training_time:.1f} s")
+        sys.stdout.flush()
+    if step > UNTIMED_STEPS and training_time >= budget:
+        break
+
+# -----------------------------------------------------------------------------
+# Evaluation and the summary block (the contract with the runner: keep the format)
+
+with autocast():
+    val_bpb = evaluate_bpb(
+        model,
+        val_ids,
+        token_bytes,
+        seq_len=SEQ_LEN,
+        eval_tokens=TIERS[HW]["eval_tokens"],
+        batch_size=EVAL_BATCH,
+        device=device,
+    )
+timed_steps = max(1, step - UNTIMED_STEPS)
+tok_per_s = timed_steps * tokens_per_step / max(training_time, 1e-9)
+mfu = 100 * tok_per_s * flops_per_token / peak if peak else 0.0
+peak_vram_mb = torch.cuda.max_memory_allocated() / 2**20 if ON_GPU else 0.0
+print("---")
+print(f"val_bpb:          {val_bpb:.6f}")
+print(f"training_seconds: {training_time:.1f}")
+print(f"total_seconds:    {time.time() - T_START:.1f}")
+print(f"peak_vram_mb:     {peak_vram_mb:.1f}")
+print(f"mfu_percent:      {mfu:.2f}")
+print(f"total_tokens_M:   {step * tokens_per_step / 1e6:.1f}")
+print(f"num_steps:        {step}")
+print(f"num_params_M:     {num_params / 1e6:.1f}")
+print(f"device:           {TIER}")
