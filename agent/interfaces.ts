@@ -4,9 +4,46 @@
  */
 import type { ExperimentFields } from '../protocol/types.ts'
 
+/**
+ * Facts about one of this node's runs that stay local (never gossiped): where it lives in the
+ * workspace's git, how it was proposed, how long it took. Stored beside the record, in the same
+ * transaction, so resume can rebuild results.tsv and find the kept commit.
+ */
+export interface LocalRun {
+  /** Workspace commit of this experiment (kept, or parked under refs/loopnet/ when not). */
+  commit: string
+  /** Workspace commit it was made on. */
+  parentCommit: string
+  /** Who proposed it: baseline | builtin | llm | llm-fix | ... */
+  source: string
+  /** Log file of the run. */
+  logPath: string
+  /** Wall seconds from the start of the run to its journal entry. */
+  wallSeconds: number
+  /** Named crash reason (timeout, exit-code, fail, nan, no-summary, bad-summary...). */
+  crashReason?: string
+  /** The train file itself, for the content-addressed files table. */
+  fileText?: string
+}
+
+/** One of this node's finished experiments as the sink remembers it. */
+export interface PublishedRun {
+  /** Record id (sha256 of the signed record, or of the canonical fields when solo). */
+  id: string
+  fields: ExperimentFields
+  local: LocalRun
+}
+
 /** Where finished experiments go (node/ stores, signs and gossips them). */
 export interface ResultSink {
-  publish(result: ExperimentFields, signal?: AbortSignal): Promise<void>
+  /**
+   * Durably records (one transaction: record, local facts, file) and then gossips. Resolves once
+   * the record is durable; the agent passes no abort signal for its own finished experiments, so
+   * stopping never loses one.
+   */
+  publish(result: ExperimentFields, signal?: AbortSignal, local?: LocalRun): Promise<void>
+  /** This author's experiments in seq order, with their local facts: what resume reads. */
+  ownRuns(author: string, signal?: AbortSignal): Promise<PublishedRun[]>
 }
 
 /** A best-known train file for a tier, as the leaderboard sees it. */

@@ -13,4 +13,6 @@ export interface Command {
 
 export const commands: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./commands/train.ts')).default,
+  start: async () => (await import('./commands/start.ts')).default,
+  status: async () => (await import('./commands/status.ts')).default,
 }

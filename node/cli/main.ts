@@ -16,6 +16,9 @@ const USER_ERROR_NAMES = new Set([
   'ConfigError',
   'CorpusError',
   'NodeNotRunningError',
+  'NoNodeDataError',
+  'PrepareFailedError',
+  'BaselineCrashError',
 ])
 
 function version(): string {

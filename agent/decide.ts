@@ -1,0 +1,20 @@
+/**
+ * The decision rule (../shared/DESIGN.md "Decision rule"): pure, so it is table-tested and the
+ * same on every node.
+ */
+import type { ExperimentStatus } from '../protocol/types.ts'
+
+export interface DecisionInput {
+  /** The run's val_bpb, or undefined when it crashed. */
+  valBpb: number | undefined
+  /** The parent's val_bpb, or undefined for a baseline (nothing to beat). */
+  parentValBpb: number | undefined
+  /** A gain must exceed this to count (0 as in autoresearch; later 2 sigma of seed noise). */
+  minDelta: number
+}
+
+export function decide({ valBpb, parentValBpb, minDelta }: DecisionInput): ExperimentStatus {
+  if (valBpb === undefined || !Number.isFinite(valBpb) || valBpb <= 0) return 'crash'
+  if (parentValBpb === undefined) return 'keep'
+  return valBpb < parentValBpb - minDelta ? 'keep' : 'discard'
+}

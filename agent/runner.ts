@@ -1,0 +1,223 @@
+/**
+ * Runs one training process: `python train.py` in the workspace, its output streamed to a log
+ * file (never held whole in memory), progress lines parsed as they come, the whole process
+ * group killed at 2x budget + grace or on abort, and the summary block parsed at the end.
+ */
+import { createWriteStream } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { execa } from 'execa'
+import { type Progress, parseProgressLine, parseSummary, type Summary } from './summary.ts'
+
+/** Named crash reasons, as journals and records carry them. */
+export type CrashReason =
+  | 'exit-code'
+  | 'fail'
+  | 'nan'
+  | 'no-summary'
+  | 'bad-summary'
+  | 'timeout'
+  | 'killed'
+  | 'spawn-error'
+
+export interface RunTiming {
+  /** Spawn to the first progress line (interpreter, imports, data, model set-up). */
+  startupSeconds: number
+  /** Spawn to exit. */
+  processSeconds: number
+}
+
+export type RunOutcome =
+  | { kind: 'ok'; summary: Summary; timing: RunTiming }
+  | {
+      kind: 'crash'
+      reason: CrashReason
+      message: string
+      tail: string
+      timing: RunTiming
+      /** The summary, when the process printed one before failing. */
+      summary?: Summary
+    }
+  | { kind: 'interrupted'; tail: string; timing: RunTiming }
+
+export interface RunnerInit {
+  python: string
+  /** Folder with prepare.py, put on PYTHONPATH. */
+  trainerDir: string
+  budgetSeconds: number
+  /** Added to 2x budget before the kill (interpreter start-up, eval, compile). */
+  graceSeconds: number
+  /** Extra environment for the trainer (LOOPNET_CACHE, LOOPNET_CORPUS...). */
+  env?: Record<string, string>
+  /** How long SIGTERM gets before SIGKILL. */
+  killAfterMs?: number
+}
+
+export interface RunRequest {
+  cwd: string
+  trainFile: string
+  logPath: string
+  signal: AbortSignal
+  onProgress?: (progress: Progress) => void
+  /** The child's pid as soon as it exists (the run-state file records it). */
+  onSpawn?: (pid: number) => void
+}
+
+/** Lines kept for the summary and the crash tail. */
+const RING_LINES = 200
+const TAIL_LINES = 40
+const TAIL_CHARS = 4000
+
+export class Runner {
+  readonly init: RunnerInit
+
+  constructor(init: RunnerInit) {
+    this.init = init
+  }
+
+  get timeoutSeconds(): number {
+    return 2 * this.init.budgetSeconds + this.init.graceSeconds
+  }
+
+  async run(req: RunRequest): Promise<RunOutcome> {
+    await mkdir(dirname(req.logPath), { recursive: true })
+    const log = createWriteStream(req.logPath)
+    const ring: string[] = []
+    const t0 = performance.now()
+    let firstStepAt: number | undefined
+    let killedFor: 'timeout' | 'interrupted' | undefined
+
+    const child = execa(this.init.python, [req.trainFile], {
+      cwd: req.cwd,
+      env: {
+        PYTHONPATH: this.init.trainerDir,
+        LOOPNET_TIME_BUDGET: String(this.init.budgetSeconds),
+        PYTHONUNBUFFERED: '1',
+        ...this.init.env,
+      },
+      // own process group: the kill reaches torch's workers and compile subprocesses too
+      detached: true,
+      stdin: 'ignore',
+      all: true,
+      buffer: false,
+      reject: false,
+      cleanup: false,
+    })
+    if (child.pid !== undefined) req.onSpawn?.(child.pid)
+
+    const killGroup = (why: 'timeout' | 'interrupted'): void => {
+      if (killedFor !== undefined || child.pid === undefined) return
+      killedFor = why
+      signalGroup(child.pid, 'SIGTERM')
+      const hard = setTimeout(() => {
+        if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL')
+      }, this.init.killAfterMs ?? 3000)
+      hard.unref()
+      void child.finally(() => clearTimeout(hard))
+    }
+    const timer = setTimeout(() => killGroup('timeout'), this.timeoutSeconds * 1000)
+    const onAbort = (): void => killGroup('interrupted')
+    if (req.signal.aborted) onAbort()
+    else req.signal.addEventListener('abort', onAbort, { once: true })
+
+    let partial = ''
+    const onLine = (line: string): void => {
+      ring.push(line)
+      if (ring.length > RING_LINES) ring.shift()
+      const progress = parseProgressLine(line)
+      if (progress !== undefined) {
+        firstStepAt ??= performance.now()
+        req.onProgress?.(progress)
+      }
+    }
+    child.all?.on('data', (chunk: Buffer) => {
+      log.write(chunk)
+      const parts = (partial + chunk.toString('utf8')).split(/\r\n|\r|\n/)
+      partial = parts.pop() ?? ''
+      for (const line of parts) onLine(line)
+    })
+
+    const result = await child
+    clearTimeout(timer)
+    req.signal.removeEventListener('abort', onAbort)
+    if (partial !== '') onLine(partial)
+    await new Promise<void>((resolve) => log.end(resolve))
+
+    const end = performance.now()
+    const timing: RunTiming = {
+      startupSeconds: ((firstStepAt ?? end) - t0) / 1000,
+      processSeconds: (end - t0) / 1000,
+    }
+    const tail = tailOf(ring)
+    if (killedFor === 'interrupted') return { kind: 'interrupted', tail, timing }
+    if (killedFor === 'timeout')
+      return {
+        kind: 'crash',
+        reason: 'timeout',
+        message: `killed after ${this.timeoutSeconds} s (2x budget + ${this.init.graceSeconds} s grace)`,
+        tail,
+        timing,
+      }
+    if (result.failed && result.exitCode === undefined && result.signal === undefined)
+      return {
+        kind: 'crash',
+        reason: 'spawn-error',
+        message: result.shortMessage ?? String(result.cause),
+        tail,
+        timing,
+      }
+    const parsed = parseSummary(ring)
+    if (parsed.ok && result.exitCode === 0) return { kind: 'ok', summary: parsed.summary, timing }
+    if (!parsed.ok && (parsed.kind === 'fail' || parsed.kind === 'nan'))
+      return { kind: 'crash', reason: parsed.kind, message: parsed.message, tail, timing }
+    if (result.signal !== undefined && result.signal !== null)
+      return {
+        kind: 'crash',
+        reason: 'killed',
+        message: `killed by ${result.signal}`,
+        tail,
+        timing,
+      }
+    if (result.exitCode !== 0)
+      return {
+        kind: 'crash',
+        reason: 'exit-code',
+        message: `exit code ${result.exitCode}${lastErrorLine(ring)}`,
+        tail,
+        timing,
+        ...(parsed.ok ? { summary: parsed.summary } : {}),
+      }
+    if (!parsed.ok)
+      return {
+        kind: 'crash',
+        reason: parsed.kind === 'missing' ? 'no-summary' : 'bad-summary',
+        message: parsed.message,
+        tail,
+        timing,
+      }
+    return { kind: 'ok', summary: parsed.summary, timing }
+  }
+}
+
+function signalGroup(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig)
+  } catch {
+    // the group is gone already
+  }
+}
+
+function tailOf(lines: readonly string[]): string {
+  const text = lines.slice(-TAIL_LINES).join('\n')
+  return text.length > TAIL_CHARS ? text.slice(-TAIL_CHARS) : text
+}
+
+/** The exception line of a Python traceback, to make `exit code 1` say something. */
+function lastErrorLine(lines: readonly string[]): string {
+  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 30); i--) {
+    const line = lines[i]?.trim()
+    if (line !== undefined && /^[A-Za-z_.]*(Error|Exception|Interrupt)\b.*:?/.test(line))
+      return `: ${line.slice(0, 200)}`
+  }
+  return ''
+}

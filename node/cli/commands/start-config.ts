@@ -1,0 +1,124 @@
+/**
+ * `loopnet start` options resolved from flags, environment and <dataDir>/llm.json (in that
+ * order of precedence). Pure apart from reading the config file.
+ */
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { pythonPath } from '../../../agent/paths.ts'
+import { CliUsageError } from '../errors.ts'
+
+export interface LlmSettings {
+  baseURL: string
+  apiKey?: string
+  model: string
+  temperature?: number
+  requestTimeoutMs?: number
+  maxAttempts?: number
+}
+
+export interface StartOptions {
+  dataDir: string
+  proposer: 'builtin' | 'llm'
+  budgetSeconds: number | undefined
+  graceSeconds: number | undefined
+  maxExperiments: number | undefined
+  json: boolean
+  seed: number
+  minDelta: number
+  python: string
+  pipeline: boolean
+  llm: LlmSettings | undefined
+}
+
+export type StartFlags = Partial<
+  Record<
+    | 'data-dir'
+    | 'proposer'
+    | 'budget'
+    | 'grace'
+    | 'max-experiments'
+    | 'seed'
+    | 'min-delta'
+    | 'python'
+    | 'base-url'
+    | 'api-key'
+    | 'model',
+    string
+  >
+> & { json?: boolean; 'no-pipeline'?: boolean }
+
+/** The data dir: flag, $LOOPNET_DATA_DIR, else ./.loopnet. */
+export function resolveDataDir(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  return resolve(flag ?? env.LOOPNET_DATA_DIR ?? '.loopnet')
+}
+
+function positive(name: string, text: string | undefined, integer = false): number | undefined {
+  if (text === undefined) return undefined
+  const v = Number(text)
+  if (!(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v)))
+    throw new CliUsageError(
+      `--${name} must be a positive ${integer ? 'integer' : 'number'}, got '${text}'`,
+    )
+  return v
+}
+
+export function resolveStartOptions(
+  flags: StartFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): StartOptions {
+  const dataDir = resolveDataDir(flags['data-dir'], env)
+  const proposer = flags.proposer ?? 'builtin'
+  if (proposer !== 'builtin' && proposer !== 'llm')
+    throw new CliUsageError(`--proposer must be builtin or llm, got '${proposer}'`)
+  const minDelta = flags['min-delta'] === undefined ? 0 : Number(flags['min-delta'])
+  if (!Number.isFinite(minDelta) || minDelta < 0)
+    throw new CliUsageError(`--min-delta must be a number >= 0, got '${flags['min-delta']}'`)
+  const seed = flags.seed === undefined ? 0 : Number(flags.seed)
+  if (!Number.isInteger(seed))
+    throw new CliUsageError(`--seed must be an integer, got '${flags.seed}'`)
+  return {
+    dataDir,
+    proposer,
+    budgetSeconds: positive('budget', flags.budget),
+    graceSeconds: flags.grace === undefined ? undefined : (positive('grace', flags.grace) ?? 0),
+    maxExperiments: positive('max-experiments', flags['max-experiments'], true),
+    json: flags.json === true,
+    seed,
+    minDelta,
+    python: flags.python ?? pythonPath(),
+    pipeline: flags['no-pipeline'] !== true,
+    llm: proposer === 'llm' ? resolveLlm(flags, env, dataDir) : undefined,
+  }
+}
+
+export const LLM_CONFIG_FILE = 'llm.json'
+
+function resolveLlm(flags: StartFlags, env: NodeJS.ProcessEnv, dataDir: string): LlmSettings {
+  let file: Partial<LlmSettings> = {}
+  const path = join(dataDir, LLM_CONFIG_FILE)
+  try {
+    file = JSON.parse(readFileSync(path, 'utf8')) as Partial<LlmSettings>
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new CliUsageError(`cannot read ${path}: ${(err as Error).message}`)
+  }
+  const baseURL =
+    flags['base-url'] ?? env.OPENAI_BASE_URL ?? file.baseURL ?? 'https://api.openai.com/v1'
+  const model = flags.model ?? env.LOOPNET_MODEL ?? file.model
+  if (model === undefined || model === '')
+    throw new CliUsageError(
+      `--proposer llm needs a model: --model, $LOOPNET_MODEL or "model" in ${path}`,
+    )
+  const apiKey = flags['api-key'] ?? env.OPENAI_API_KEY ?? file.apiKey
+  return {
+    baseURL,
+    model,
+    ...(apiKey !== undefined ? { apiKey } : {}),
+    ...(file.temperature !== undefined ? { temperature: file.temperature } : {}),
+    ...(file.requestTimeoutMs !== undefined ? { requestTimeoutMs: file.requestTimeoutMs } : {}),
+    ...(file.maxAttempts !== undefined ? { maxAttempts: file.maxAttempts } : {}),
+  }
+}

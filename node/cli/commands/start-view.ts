@@ -1,0 +1,120 @@
+/**
+ * How `loopnet start` shows the loop: a progress bar on a TTY, plain log lines otherwise, one
+ * JSON object per event with --json. Subscribes to the loop's typed events; no logic.
+ */
+import type { AgentLoop, AgentLoopEvents } from '../../../agent/loop.ts'
+
+type Write = (text: string) => void
+
+export function attachView(
+  loop: AgentLoop,
+  mode: 'json' | 'tty' | 'plain',
+  out: Write = (t) => process.stdout.write(t),
+): () => void {
+  const offs: Array<() => void> = []
+  const on = <K extends keyof AgentLoopEvents & string>(
+    type: K,
+    fn: (d: AgentLoopEvents[K]) => void,
+  ): void => {
+    offs.push(loop.addListener(type, fn))
+  }
+  if (mode === 'json') {
+    const names: Array<keyof AgentLoopEvents & string> = [
+      'resumed',
+      'proposal-rejected',
+      'proposal-failed',
+      'experiment-started',
+      'progress',
+      'experiment-finished',
+      'experiment-interrupted',
+      'parent-changed',
+      'stopped',
+    ]
+    for (const name of names)
+      on(name, (detail) =>
+        out(`${JSON.stringify({ event: name, time: Date.now(), ...stripText(detail) })}\n`),
+      )
+    return () => {
+      for (const off of offs) off()
+    }
+  }
+
+  const tty = mode === 'tty'
+  let barShown = false
+  const clearBar = (): void => {
+    if (barShown) out('\r\x1b[2K')
+    barShown = false
+  }
+  const line = (text: string): void => {
+    clearBar()
+    out(`${text}\n`)
+  }
+  let current = ''
+  on('resumed', (d) =>
+    line(
+      d.experiments === 0
+        ? 'loopnet: fresh start, the first experiment is the baseline'
+        : `loopnet: resumed after ${d.experiments} experiments, parent ${d.parentHash.slice(0, 12)} val_bpb ${d.parentValBpb?.toFixed(6) ?? 'n/a'}${d.tsvLinesAdded > 0 ? ` (${d.tsvLinesAdded} results.tsv lines restored)` : ''}`,
+    ),
+  )
+  on('experiment-started', (d) => {
+    current = `#${d.seq} ${d.description}`
+    if (!tty) line(`start  ${current} (${d.source}, budget ${d.budgetSeconds} s)`)
+  })
+  on('progress', (d) => {
+    if (!tty) return
+    const f = Math.max(0, Math.min(1, d.fraction ?? 0))
+    const width = 24
+    const filled = Math.round(f * width)
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`
+    const loss = d.loss === undefined ? '' : ` loss ${d.loss.toFixed(3)}`
+    const cols = process.stdout.columns ?? 100
+    const text = `${bar} ${(f * 100).toFixed(0).padStart(3)}% step ${d.step}${loss} ${current}`
+    out(`\r\x1b[2K${text.slice(0, cols - 1)}`)
+    barShown = true
+  })
+  on('experiment-finished', (d) => {
+    const r = d.record
+    const bpb = r.status === 'crash' ? 'crash   ' : r.valBpb.toFixed(6)
+    const delta =
+      r.status !== 'crash' && d.parentValBpb !== undefined
+        ? ` (${signed(r.valBpb - d.parentValBpb)})`
+        : ''
+    line(
+      `${r.status.padEnd(7)} #${r.seq} ${bpb}${delta} ${d.local.commit.slice(0, 7)} ${r.description}  [${d.phases.total.toFixed(1)} s]`,
+    )
+  })
+  on('proposal-rejected', (d) =>
+    line(`reject ${d.source} attempt ${d.attempt}: ${d.kind}: ${firstLine(d.message)}`),
+  )
+  on('proposal-failed', (d) =>
+    line(
+      `propose failed (${d.source}): ${firstLine(d.message)}${d.fallback ? `; using ${d.fallback}` : ''}`,
+    ),
+  )
+  on('experiment-interrupted', (d) =>
+    line(`interrupted #${d.seq} ${d.description} (not recorded; it will be retried)`),
+  )
+  on('stopped', (d) => line(`loopnet: stopped after ${d.experiments} experiments (${d.reason})`))
+  return () => {
+    clearBar()
+    for (const off of offs) off()
+  }
+}
+
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(6)}`
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? ''
+}
+
+/** JSON events leave out the train file text (big, and in the store anyway). */
+function stripText(detail: object): object {
+  if ('local' in detail && typeof detail.local === 'object' && detail.local !== null) {
+    const { fileText: _t, ...local } = detail.local as { fileText?: string }
+    return { ...detail, local }
+  }
+  return detail
+}

@@ -1,0 +1,69 @@
+/**
+ * The solo node: ResultSink and SwarmView backed by the local store alone. The swarm wraps or
+ * replaces these (sign + gossip on publish; peers' records in tried/bestKnown; fetch from peers).
+ */
+import type {
+  BestKnown,
+  LocalRun,
+  PublishedRun,
+  ResultSink,
+  SwarmView,
+} from '../agent/interfaces.ts'
+import type { ExperimentFields } from '../protocol/types.ts'
+import { fieldsOf, type Store } from './store/store.ts'
+
+/** A file asked for by hash that the node does not hold. */
+export class FileNotFoundError extends Error {
+  override name = 'FileNotFoundError'
+}
+
+export class SoloSink implements ResultSink {
+  private readonly store: Store
+
+  constructor(store: Store) {
+    this.store = store
+  }
+
+  async publish(result: ExperimentFields, signal?: AbortSignal, local?: LocalRun): Promise<void> {
+    signal?.throwIfAborted()
+    this.store.insertRecord(result, {
+      ...(local !== undefined ? { local } : {}),
+      ...(local?.fileText !== undefined ? { fileText: local.fileText } : {}),
+    })
+  }
+
+  async ownRuns(author: string, signal?: AbortSignal): Promise<PublishedRun[]> {
+    signal?.throwIfAborted()
+    return this.store.ownRuns(author)
+  }
+}
+
+export class SoloSwarmView implements SwarmView {
+  private readonly store: Store
+  private readonly genesis: string
+
+  constructor(store: Store, genesis: string) {
+    this.store = store
+    this.genesis = genesis
+  }
+
+  async bestKnown(tier: string, signal?: AbortSignal): Promise<BestKnown | undefined> {
+    signal?.throwIfAborted()
+    const best = this.store.bestKeep(this.genesis, tier)
+    return best === undefined
+      ? undefined
+      : { fileHash: best.fileHash, valBpb: best.valBpb, author: best.author, recordId: best.id }
+  }
+
+  async fetchFile(fileHash: string, signal?: AbortSignal): Promise<string> {
+    signal?.throwIfAborted()
+    const text = this.store.getFile(fileHash)
+    if (text === undefined) throw new FileNotFoundError(`no train file ${fileHash} in the store`)
+    return text
+  }
+
+  async tried(parentHash: string, signal?: AbortSignal): Promise<ExperimentFields[]> {
+    signal?.throwIfAborted()
+    return this.store.triedOn(this.genesis, parentHash).map(fieldsOf)
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The store's tables. `records` holds every experiment (own and, later, peers'), exactly the
+ * fields of protocol/types.ts ExperimentFields plus the record id and signature, with a local
+ * insertion index (`idx`) that sync cursors page on. Version bumps append migrations.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE records (
+    idx INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    genesis TEXT NOT NULL,
+    author TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    parent_hash TEXT NOT NULL,
+    file_hash TEXT NOT NULL,
+    diff TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('keep', 'discard', 'crash')),
+    val_bpb REAL NOT NULL,
+    training_seconds REAL NOT NULL,
+    total_seconds REAL NOT NULL,
+    num_steps INTEGER NOT NULL,
+    total_tokens INTEGER NOT NULL,
+    peak_mem_mb REAL NOT NULL,
+    tier TEXT NOT NULL,
+    description TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    signature BLOB,
+    received_at INTEGER NOT NULL,
+    UNIQUE (genesis, author, seq)
+  );
+  CREATE INDEX records_parent ON records (genesis, parent_hash);
+  CREATE INDEX records_best ON records (genesis, tier, status, val_bpb);
+  CREATE INDEX records_author ON records (author, seq);
+
+  -- train files by sha256 of their bytes (fetch protocol, resume, rebase)
+  CREATE TABLE files (
+    hash TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    added_at INTEGER NOT NULL
+  );
+
+  -- this node's own runs: where they live in the workspace's git, how they were made
+  CREATE TABLE local_runs (
+    record_id TEXT PRIMARY KEY REFERENCES records (id),
+    commit_hash TEXT NOT NULL,
+    parent_commit TEXT NOT NULL,
+    source TEXT NOT NULL,
+    log_path TEXT NOT NULL,
+    wall_seconds REAL NOT NULL,
+    crash_reason TEXT
+  );
+
+  -- small node-wide facts: node id, schema notes
+  CREATE TABLE state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+]

@@ -1,0 +1,387 @@
+/**
+ * The node's SQLite store (node:sqlite, WAL, synchronous=FULL): every experiment record, train
+ * files by content hash, this node's local run facts and small state. Each finished experiment
+ * is one transaction, so a SIGKILL leaves it whole or absent. Synchronous API: the store is
+ * local and small, and node:sqlite is synchronous anyway.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite'
+import type { LocalRun, PublishedRun } from '../../agent/interfaces.ts'
+import type { ExperimentFields, ExperimentStatus } from '../../protocol/types.ts'
+import { MIGRATIONS } from './schema.ts'
+
+export interface StoredRecord extends ExperimentFields {
+  id: string
+  /** Local insertion index: the sync cursor. */
+  idx: number
+  signature?: Uint8Array
+  receivedAt: number
+}
+
+export interface InsertOptions {
+  /** Record id; default localRecordId(fields) (solo, unsigned). */
+  id?: string
+  signature?: Uint8Array
+  /** This node's run facts, stored in the same transaction (own experiments only). */
+  local?: LocalRun
+  /** The train file, stored content-addressed in the same transaction. */
+  fileText?: string
+}
+
+export interface Counts {
+  keep: number
+  discard: number
+  crash: number
+  total: number
+}
+
+/** The file text does not hash to the hash it was stored or asked for under. */
+export class FileHashMismatchError extends Error {
+  override name = 'FileHashMismatchError'
+}
+
+export class StoreSchemaError extends Error {
+  override name = 'StoreSchemaError'
+}
+
+/** Id of an unsigned (solo) record: sha256 over its fields in a fixed key order. */
+export function localRecordId(fields: ExperimentFields): string {
+  const keys = Object.keys(fields).sort() as Array<keyof ExperimentFields>
+  const canonical = JSON.stringify(keys.map((k) => [k, fields[k]]))
+  return createHash('sha256').update(canonical).digest('hex')
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+type Row = Record<string, SQLInputValue>
+
+function toRecord(row: Row): StoredRecord {
+  const rec: StoredRecord = {
+    id: String(row.id),
+    idx: Number(row.idx),
+    genesis: String(row.genesis),
+    author: String(row.author),
+    seq: Number(row.seq),
+    parentHash: String(row.parent_hash),
+    fileHash: String(row.file_hash),
+    diff: String(row.diff),
+    status: String(row.status) as ExperimentStatus,
+    valBpb: Number(row.val_bpb),
+    trainingSeconds: Number(row.training_seconds),
+    totalSeconds: Number(row.total_seconds),
+    numSteps: Number(row.num_steps),
+    totalTokens: Number(row.total_tokens),
+    peakMemMb: Number(row.peak_mem_mb),
+    tier: String(row.tier),
+    description: String(row.description),
+    createdAt: Number(row.created_at),
+    receivedAt: Number(row.received_at),
+  }
+  if (row.signature instanceof Uint8Array) rec.signature = row.signature
+  return rec
+}
+
+export function fieldsOf(rec: StoredRecord): ExperimentFields {
+  const { id: _id, idx: _idx, signature: _sig, receivedAt: _r, ...fields } = rec
+  return fields
+}
+
+export class Store {
+  readonly path: string
+  private readonly db: DatabaseSync
+
+  constructor(path: string) {
+    this.path = path
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    this.db = new DatabaseSync(path, { timeout: 5000 })
+    this.db.exec('PRAGMA journal_mode = WAL')
+    // FULL: a committed experiment survives power loss, not only a process kill; one
+    // transaction a minute makes the extra fsync free
+    this.db.exec('PRAGMA synchronous = FULL')
+    this.db.exec('PRAGMA foreign_keys = ON')
+    this.migrate()
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close()
+  }
+
+  private migrate(): void {
+    const version = Number((this.db.prepare('PRAGMA user_version').get() as Row).user_version)
+    if (version > MIGRATIONS.length)
+      throw new StoreSchemaError(
+        `store ${this.path} has schema ${version}, newer than this loopnet (${MIGRATIONS.length})`,
+      )
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.transaction(() => {
+        this.db.exec(MIGRATIONS[v] ?? '')
+        this.db.exec(`PRAGMA user_version = ${v + 1}`)
+      })
+    }
+  }
+
+  /** Runs fn in one transaction (BEGIN IMMEDIATE: the writer lock up front). */
+  transaction<T>(fn: () => T): T {
+    if (this.db.isTransaction) return fn()
+    this.db.exec('BEGIN IMMEDIATE')
+    try {
+      const out = fn()
+      this.db.exec('COMMIT')
+      return out
+    } catch (err) {
+      this.db.exec('ROLLBACK')
+      throw err
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Records
+
+  /**
+   * Inserts a record (and its file and local facts) in one transaction. Idempotent by id and
+   * by (genesis, author, seq): a record already there is left as is. Returns its id and
+   * whether it was new.
+   */
+  insertRecord(
+    fields: ExperimentFields,
+    options: InsertOptions = {},
+  ): { id: string; inserted: boolean } {
+    const id = options.id ?? localRecordId(fields)
+    return this.transaction(() => {
+      const existing = this.db
+        .prepare('SELECT id FROM records WHERE id = ? OR (genesis = ? AND author = ? AND seq = ?)')
+        .get(id, fields.genesis, fields.author, fields.seq) as Row | undefined
+      if (existing !== undefined) return { id: String(existing.id), inserted: false }
+      if (options.fileText !== undefined) this.putFileInTx(options.fileText, fields.fileHash)
+      this.db
+        .prepare(
+          `INSERT INTO records (id, genesis, author, seq, parent_hash, file_hash, diff, status, val_bpb,
+             training_seconds, total_seconds, num_steps, total_tokens, peak_mem_mb, tier, description,
+             created_at, signature, received_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          id,
+          fields.genesis,
+          fields.author,
+          fields.seq,
+          fields.parentHash,
+          fields.fileHash,
+          fields.diff,
+          fields.status,
+          fields.valBpb,
+          fields.trainingSeconds,
+          fields.totalSeconds,
+          fields.numSteps,
+          fields.totalTokens,
+          fields.peakMemMb,
+          fields.tier,
+          fields.description,
+          fields.createdAt,
+          options.signature ?? null,
+          Date.now(),
+        )
+      const local = options.local
+      if (local !== undefined)
+        this.db
+          .prepare(
+            `INSERT INTO local_runs (record_id, commit_hash, parent_commit, source, log_path, wall_seconds, crash_reason)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            id,
+            local.commit,
+            local.parentCommit,
+            local.source,
+            local.logPath,
+            local.wallSeconds,
+            local.crashReason ?? null,
+          )
+      return { id, inserted: true }
+    })
+  }
+
+  getRecord(id: string): StoredRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM records WHERE id = ?').get(id) as Row | undefined
+    return row === undefined ? undefined : toRecord(row)
+  }
+
+  /** Records inserted after a cursor (the idx of the last one seen), oldest first: for sync. */
+  recordsSince(
+    cursor: number,
+    limit = 500,
+    genesis?: string,
+  ): { records: StoredRecord[]; cursor: number } {
+    const rows = (
+      genesis === undefined
+        ? this.db
+            .prepare('SELECT * FROM records WHERE idx > ? ORDER BY idx LIMIT ?')
+            .all(cursor, limit)
+        : this.db
+            .prepare('SELECT * FROM records WHERE idx > ? AND genesis = ? ORDER BY idx LIMIT ?')
+            .all(cursor, genesis, limit)
+    ) as Row[]
+    const records = rows.map(toRecord)
+    return { records, cursor: records.at(-1)?.idx ?? cursor }
+  }
+
+  /** Every record made on a parent (by anyone), oldest first. */
+  triedOn(genesis: string, parentHash: string): StoredRecord[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT * FROM records WHERE genesis = ? AND parent_hash = ? ORDER BY created_at, idx',
+        )
+        .all(genesis, parentHash) as Row[]
+    ).map(toRecord)
+  }
+
+  /** The lowest-val_bpb KEEP of a tier, optionally of one author. */
+  bestKeep(genesis: string, tier?: string, author?: string): StoredRecord | undefined {
+    const where = ['genesis = ?', "status = 'keep'"]
+    const args: SQLInputValue[] = [genesis]
+    if (tier !== undefined) {
+      where.push('tier = ?')
+      args.push(tier)
+    }
+    if (author !== undefined) {
+      where.push('author = ?')
+      args.push(author)
+    }
+    const row = this.db
+      .prepare(`SELECT * FROM records WHERE ${where.join(' AND ')} ORDER BY val_bpb, idx LIMIT 1`)
+      .get(...args) as Row | undefined
+    return row === undefined ? undefined : toRecord(row)
+  }
+
+  /** Best KEEP per author in a tier, best first: the leaderboard. */
+  leaderboard(genesis: string, tier: string, limit = 20): StoredRecord[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM records r WHERE genesis = ? AND tier = ? AND status = 'keep'
+             AND val_bpb = (SELECT MIN(val_bpb) FROM records s WHERE s.genesis = r.genesis
+               AND s.tier = r.tier AND s.author = r.author AND s.status = 'keep')
+           GROUP BY author ORDER BY val_bpb LIMIT ?`,
+        )
+        .all(genesis, tier, limit) as Row[]
+    ).map(toRecord)
+  }
+
+  counts(filter: { genesis?: string; author?: string } = {}): Counts {
+    const where: string[] = []
+    const args: SQLInputValue[] = []
+    if (filter.genesis !== undefined) {
+      where.push('genesis = ?')
+      args.push(filter.genesis)
+    }
+    if (filter.author !== undefined) {
+      where.push('author = ?')
+      args.push(filter.author)
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT status, COUNT(*) AS n FROM records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY status`,
+      )
+      .all(...args) as Row[]
+    const out: Counts = { keep: 0, discard: 0, crash: 0, total: 0 }
+    for (const r of rows) {
+      const status = String(r.status) as ExperimentStatus
+      out[status] = Number(r.n)
+      out.total += Number(r.n)
+    }
+    return out
+  }
+
+  /** Highest seq of an author (0 when none): the next record gets seq + 1. */
+  maxSeq(author: string): number {
+    const row = this.db
+      .prepare('SELECT MAX(seq) AS m FROM records WHERE author = ?')
+      .get(author) as Row
+    return Number(row.m ?? 0)
+  }
+
+  /** This node's own runs with their local facts, by seq. */
+  ownRuns(author: string): PublishedRun[] {
+    const rows = this.db
+      .prepare(
+        `SELECT r.*, l.commit_hash, l.parent_commit, l.source, l.log_path, l.wall_seconds, l.crash_reason
+           FROM records r JOIN local_runs l ON l.record_id = r.id
+          WHERE r.author = ? ORDER BY r.seq`,
+      )
+      .all(author) as Row[]
+    return rows.map((row) => {
+      const rec = toRecord(row)
+      const local: LocalRun = {
+        commit: String(row.commit_hash),
+        parentCommit: String(row.parent_commit),
+        source: String(row.source),
+        logPath: String(row.log_path),
+        wallSeconds: Number(row.wall_seconds),
+      }
+      if (row.crash_reason !== null && row.crash_reason !== undefined)
+        local.crashReason = String(row.crash_reason)
+      return { id: rec.id, fields: fieldsOf(rec), local }
+    })
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Files
+
+  /** Stores a train file by the sha256 of its text; returns the hash. */
+  putFile(text: string, expectedHash?: string): string {
+    return this.transaction(() => this.putFileInTx(text, expectedHash))
+  }
+
+  private putFileInTx(text: string, expectedHash?: string): string {
+    const hash = sha256(text)
+    if (expectedHash !== undefined && expectedHash !== hash)
+      throw new FileHashMismatchError(`file hashes to ${hash}, expected ${expectedHash}`)
+    this.db
+      .prepare('INSERT OR IGNORE INTO files (hash, text, size, added_at) VALUES (?, ?, ?, ?)')
+      .run(hash, text, Buffer.byteLength(text), Date.now())
+    return hash
+  }
+
+  getFile(hash: string): string | undefined {
+    const row = this.db.prepare('SELECT text FROM files WHERE hash = ?').get(hash) as
+      | Row
+      | undefined
+    return row === undefined ? undefined : String(row.text)
+  }
+
+  hasFile(hash: string): boolean {
+    return this.db.prepare('SELECT 1 FROM files WHERE hash = ?').get(hash) !== undefined
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // State
+
+  getState(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM state WHERE key = ?').get(key) as Row | undefined
+    return row === undefined ? undefined : String(row.value)
+  }
+
+  setState(key: string, value: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value)
+  }
+
+  /** A persistent local node id, made once (the swarm replaces it with the libp2p peer id). */
+  nodeId(): string {
+    return this.transaction(() => {
+      const existing = this.getState('node_id')
+      if (existing !== undefined) return existing
+      const id = `local-${randomBytes(8).toString('hex')}`
+      this.setState('node_id', id)
+      return id
+    })
+  }
+}
