@@ -157,7 +157,8 @@ def read_corpus(source):
 
 
 def split_documents(docs):
-    """Cut files into >= DOC_CHUNK_BYTES pieces at newlines; assign each to train or val."""
+    """Cut files into >= DOC_CHUNK_BYTES pieces at newlines; assign each to train or val.
+    Returns two lists of (key, text); a key is "relpath#piece" and lands in exactly one list."""
     train, val = [], []
     for rel, text in docs:
         pieces, start = [], 0
@@ -167,9 +168,9 @@ def split_documents(docs):
             pieces.append(text[start:end])
             start = end
         for i, piece in enumerate(pieces):
-            key = f"{rel}#{i}".encode()
-            u = int.from_bytes(hashlib.sha256(key).digest()[:8], "big") / 2**64
-            (val if u < VAL_FRACTION else train).append(piece)
+            key = f"{rel}#{i}"
+            u = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") / 2**64
+            (val if u < VAL_FRACTION else train).append((key, piece))
     if not train or not val:
         raise CorpusError(f"corpus too small to split: {len(train)} train and {len(val)} val documents")
     return train, val
@@ -287,7 +288,7 @@ class Tokenizer:
 
 def encode_documents(tok, docs):
     ids = []
-    for d in docs:
+    for _, d in docs:
         ids.append(BOS_TOKEN)
         ids.extend(tok.encode(d))
     return np.array(ids, dtype=np.uint16)
@@ -329,7 +330,7 @@ def prepare(source=DEFAULT_SOURCE, expect_sha256=None, log=print):
         log(f"prepare: corpus {source}: {len(docs)} files, sha256 {sha}")
         train_docs, val_docs = split_documents(docs)
         sample, size = [], 0
-        for d in train_docs:
+        for _, d in train_docs:
             if size >= BPE_TRAIN_BYTES:
                 break
             sample.append(d)

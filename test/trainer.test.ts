@@ -1,0 +1,180 @@
+/**
+ * trainer/: prepare.py (corpus, split, tokenizer, genesis, evaluate_bpb) and train.py (a short
+ * CPU run, NaN handling), run as real python processes on temporary caches.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  docsSources,
+  fixturesDir,
+  parseTrainSummary,
+  runPython,
+  smallSource,
+  trainerDir,
+} from './trainer-helpers.ts'
+
+const prepare = join(trainerDir, 'prepare.py')
+const train = join(trainerDir, 'train.py')
+let tmp = ''
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'loopnet-trainer-'))
+})
+afterAll(async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true })
+})
+
+interface PrepareInfo {
+  corpus_sha256: string
+  merges_sha256: string
+  genesis: string
+  data_dir: string
+  vocab_size: number
+  train_tokens: number
+  val_tokens: number
+  val_bytes: number
+}
+
+async function prepareJson(cache: string, args: string[]): Promise<PrepareInfo> {
+  const r = await runPython(prepare, [...args, '--json'], { env: { LOOPNET_CACHE: cache } })
+  expect(r.stderr.split('\n').filter((l) => l.startsWith('CorpusError'))).toEqual([])
+  expect(r.code).toBe(0)
+  return JSON.parse(r.stdout) as PrepareInfo
+}
+
+describe('prepare.py on a small --source corpus', () => {
+  it('is deterministic across caches, idempotent, and splits train/val disjointly', async () => {
+    const a = await prepareJson(join(tmp, 'a'), ['--source', smallSource])
+    const b = await prepareJson(join(tmp, 'b'), ['--source', smallSource])
+    expect(a.vocab_size).toBe(4096)
+    expect(a.genesis).toMatch(/^[0-9a-f]{64}$/)
+    for (const key of ['corpus_sha256', 'merges_sha256', 'genesis', 'train_tokens'] as const)
+      expect(b[key]).toBe(a[key])
+
+    // second run in the same cache: nothing rebuilt, it just says where the data is
+    const again = await runPython(prepare, ['--source', smallSource], {
+      env: { LOOPNET_CACHE: join(tmp, 'a') },
+    })
+    expect(again.code).toBe(0)
+    expect(again.stdout).not.toMatch(/trained BPE/)
+    expect(again.stdout).toContain(`data:     ${a.data_dir}`)
+    expect(again.stdout).toContain(`genesis:  ${a.genesis}`)
+
+    const genesisOnly = await runPython(prepare, ['--source', smallSource, '--genesis'], {
+      env: { LOOPNET_CACHE: join(tmp, 'a') },
+    })
+    expect(genesisOnly.stdout).toBe(`${a.genesis}\n`)
+
+    const splits = await Promise.all(
+      ['a', 'b'].map(async (c) => {
+        const r = await runPython(join(fixturesDir, 'check_split.py'), [smallSource], {
+          env: { LOOPNET_CACHE: join(tmp, c) },
+        })
+        expect(r.stderr).toBe('')
+        return JSON.parse(r.stdout) as {
+          train_keys: string[]
+          val_keys: string[]
+          train_matches: boolean
+          val_matches: boolean
+          train_sha256: string
+          val_sha256: string
+        }
+      }),
+    )
+    const [s, t] = splits as [(typeof splits)[0], (typeof splits)[0]]
+    expect(s.val_keys.length).toBeGreaterThan(0)
+    expect(s.train_keys.filter((k) => s.val_keys.includes(k))).toEqual([])
+    expect(s.train_matches && s.val_matches).toBe(true) // token files hold exactly their split
+    expect([t.train_sha256, t.val_sha256]).toEqual([s.train_sha256, s.val_sha256])
+  })
+
+  it('refuses a corpus whose hash differs, with one clear line and exit code 2', async () => {
+    const r = await runPython(
+      prepare,
+      ['--source', smallSource, '--expect-sha256', '0'.repeat(64)],
+      {
+        env: { LOOPNET_CACHE: join(tmp, 'wrong') },
+      },
+    )
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/^CorpusError: corpus .* has sha256 [0-9a-f]{64}, expected 0{64}/)
+  })
+
+  it('refuses a source that does not exist', async () => {
+    const r = await runPython(prepare, ['--source', join(tmp, 'nope')], {
+      env: { LOOPNET_CACHE: join(tmp, 'wrong') },
+    })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^CorpusError: source .* does not exist/)
+  })
+})
+
+describe('evaluate_bpb', () => {
+  it('scores a uniform model over 256 byte tokens at 8.0 bits per byte', async () => {
+    const r = await runPython(join(fixturesDir, 'eval_uniform.py'), [])
+    expect(r.stderr).toBe('')
+    const out = JSON.parse(r.stdout) as { bytes: number; mixed: number; mixed_expected: number }
+    expect(Math.abs(out.bytes - 8)).toBeLessThan(1e-6)
+    // multi-byte tokens count their raw bytes; zero-byte BOS targets are left out
+    expect(Math.abs(out.mixed - out.mixed_expected)).toBeLessThan(1e-6)
+  })
+})
+
+describe('train.py on the default corpus (CPU)', () => {
+  let cache = ''
+  let info: PrepareInfo
+
+  beforeAll(async () => {
+    cache = join(tmp, 'default')
+    info = await prepareJson(cache, [])
+  })
+
+  it('pins the default corpus hash', async () => {
+    const src = await readFile(prepare, 'utf8')
+    expect(src).toContain(`DEFAULT_CORPUS_SHA256 = "${info.corpus_sha256}"`)
+    const r = await runPython(join(fixturesDir, 'check_split.py'), [docsSources], {
+      env: { LOOPNET_CACHE: cache },
+    })
+    const split = JSON.parse(r.stdout) as { train_keys: string[]; val_keys: string[] }
+    expect(split.train_keys.filter((k) => split.val_keys.includes(k))).toEqual([])
+  })
+
+  it('trains for a 5 s budget and prints a summary that beats the uniform baseline', async () => {
+    // run from a copy outside the repo, as the runner does from its workspace
+    const ws = join(tmp, 'ws')
+    await rm(ws, { recursive: true, force: true })
+    await mkdir(ws)
+    await writeFile(join(ws, 'train.py'), await readFile(train))
+    const r = await runPython(join(ws, 'train.py'), [], {
+      cwd: ws,
+      env: { LOOPNET_CACHE: cache, LOOPNET_TIME_BUDGET: '5' },
+    })
+    expect(r.code, r.stderr).toBe(0)
+    const s = parseTrainSummary(r.stdout)
+    const bytesPerToken = info.val_bytes / info.val_tokens
+    const uniform = Math.log2(info.vocab_size) / bytesPerToken
+    expect(Number(s.val_bpb)).toBeGreaterThan(0)
+    expect(Number(s.val_bpb)).toBeLessThan(uniform)
+    expect(Number(s.training_seconds)).toBeGreaterThanOrEqual(5)
+    expect(Number(s.training_seconds)).toBeLessThan(10)
+    expect(Number(s.num_steps)).toBeGreaterThan(2)
+    expect(s.device).toMatch(/^cpu-\d+c$/)
+    expect(s.peak_vram_mb).toBe('0.0')
+  })
+
+  it('stops on a NaN loss with FAIL and exit code 1', async () => {
+    const src = await readFile(train, 'utf8')
+    const broken = src.replace(/^EMBEDDING_LR = .*$/m, 'EMBEDDING_LR = float("nan")')
+    expect(broken).not.toBe(src)
+    const file = join(tmp, 'train_nan.py')
+    await writeFile(file, broken)
+    const r = await runPython(file, [], { env: { LOOPNET_CACHE: cache, LOOPNET_TIME_BUDGET: '5' } })
+    expect(r.code).toBe(1)
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('FAIL')
+    expect(r.stdout).not.toContain('val_bpb:')
+  })
+})
