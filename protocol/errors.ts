@@ -1,0 +1,141 @@
+/**
+ * One error class per way a record can be invalid, and the one function that turns any of them
+ * into a gossip verdict (lodestar's gossip/errors.ts shape). Callers check `code` (or `name`),
+ * never message text.
+ */
+
+/** What gossipsub should do with a message: deliver and forward, drop, or drop and penalise. */
+export type GossipVerdict = 'accept' | 'ignore' | 'reject'
+
+export type RecordErrorCode =
+  | 'RECORD_TOO_LARGE'
+  | 'MALFORMED_RECORD'
+  | 'NON_CANONICAL_RECORD'
+  | 'INVALID_FIELD'
+  | 'DIFF_TOO_LARGE'
+  | 'WRONG_GENESIS'
+  | 'INVALID_AUTHOR'
+  | 'INVALID_SIGNATURE'
+  | 'IMPLAUSIBLE_VAL_BPB'
+  | 'IMPLAUSIBLE_SECONDS'
+  | 'SEQ_NOT_MONOTONIC'
+  | 'DIFF_MISMATCH'
+
+/** Base of every record validation failure. */
+export abstract class RecordError extends Error {
+  abstract readonly code: RecordErrorCode
+}
+
+/** The encoded record exceeds MAX_RECORD_BYTES. */
+export class RecordTooLargeError extends RecordError {
+  override name = 'RecordTooLargeError'
+  readonly code = 'RECORD_TOO_LARGE'
+}
+
+/** The bytes are not an ExperimentRecord at all (bad wire format, bad UTF-8, missing signature). */
+export class MalformedRecordError extends RecordError {
+  override name = 'MalformedRecordError'
+  readonly code = 'MALFORMED_RECORD'
+}
+
+/** Decodable, but not the one canonical encoding (unknown fields, field order, default values present). */
+export class NonCanonicalRecordError extends RecordError {
+  override name = 'NonCanonicalRecordError'
+  readonly code = 'NON_CANONICAL_RECORD'
+}
+
+/** A field is out of its schema: hash format, status, integer range, string length. */
+export class InvalidFieldError extends RecordError {
+  override name = 'InvalidFieldError'
+  readonly code = 'INVALID_FIELD'
+  readonly field: string
+
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`)
+    this.field = field
+  }
+}
+
+/** The diff exceeds MAX_DIFF_BYTES. */
+export class DiffTooLargeError extends RecordError {
+  override name = 'DiffTooLargeError'
+  readonly code = 'DIFF_TOO_LARGE'
+}
+
+/** The record belongs to another swarm. */
+export class WrongGenesisError extends RecordError {
+  override name = 'WrongGenesisError'
+  readonly code = 'WRONG_GENESIS'
+}
+
+/** The author is not an Ed25519 peer id, so no public key can be recovered from it. */
+export class InvalidAuthorError extends RecordError {
+  override name = 'InvalidAuthorError'
+  readonly code = 'INVALID_AUTHOR'
+}
+
+/** The signature does not verify under the author's key. */
+export class InvalidSignatureError extends RecordError {
+  override name = 'InvalidSignatureError'
+  readonly code = 'INVALID_SIGNATURE'
+}
+
+/** val_bpb is not finite or outside (0, MAX_VAL_BPB) for keep/discard, or not 0..MAX for crash. */
+export class ImplausibleValBpbError extends RecordError {
+  override name = 'ImplausibleValBpbError'
+  readonly code = 'IMPLAUSIBLE_VAL_BPB'
+}
+
+/** Seconds are negative, not finite, beyond the budget bounds, or training > total. */
+export class ImplausibleSecondsError extends RecordError {
+  override name = 'ImplausibleSecondsError'
+  readonly code = 'IMPLAUSIBLE_SECONDS'
+}
+
+/** seq is not above the last seq known for this author: a replay, a fork, or a reordering. */
+export class SeqNotMonotonicError extends RecordError {
+  override name = 'SeqNotMonotonicError'
+  readonly code = 'SEQ_NOT_MONOTONIC'
+}
+
+/** The diff does not apply to the (known) parent, or applying it does not yield file_hash. */
+export class DiffMismatchError extends RecordError {
+  override name = 'DiffMismatchError'
+  readonly code = 'DIFF_MISMATCH'
+}
+
+export function isRecordError(err: unknown): err is RecordError {
+  return err instanceof RecordError
+}
+
+/**
+ * The gossip verdict for a validation outcome: the only place this mapping lives.
+ *
+ * reject (gossipsub penalises the peer that forwarded it) where no honest node could have
+ * produced or relayed the message, because every node runs the same stateless checks with the
+ * same limits before forwarding. ignore where the outcome depends on what this node happens to
+ * know: an honest relay may have seen things in another order, or lacked a parent. Errors
+ * that are not RecordErrors are our own bugs, never a reason to punish a peer.
+ */
+export function gossipVerdict(err: unknown): Exclude<GossipVerdict, 'accept'> {
+  if (!isRecordError(err)) return 'ignore'
+  switch (err.code) {
+    // Both depend on what this node happens to hold (the author's last seq, the parent file):
+    // an honest relay that lacked the parent could not check the diff, and penalising it would
+    // let one liar turn honest nodes against each other. Dropping the record is enough.
+    case 'SEQ_NOT_MONOTONIC':
+    case 'DIFF_MISMATCH':
+      return 'ignore'
+    case 'RECORD_TOO_LARGE':
+    case 'MALFORMED_RECORD':
+    case 'NON_CANONICAL_RECORD':
+    case 'INVALID_FIELD':
+    case 'DIFF_TOO_LARGE':
+    case 'WRONG_GENESIS':
+    case 'INVALID_AUTHOR':
+    case 'INVALID_SIGNATURE':
+    case 'IMPLAUSIBLE_VAL_BPB':
+    case 'IMPLAUSIBLE_SECONDS':
+      return 'reject'
+  }
+}

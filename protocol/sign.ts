@@ -1,0 +1,72 @@
+/**
+ * Signing and verifying records with libp2p Ed25519 keys. The author field is the peer id
+ * string; an Ed25519 peer id embeds its public key, so a verifier needs nothing but the record.
+ */
+import type { PrivateKey, PublicKey } from '@libp2p/interface'
+import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
+import { InvalidAuthorError, InvalidFieldError } from './errors.ts'
+import { type EncodedRecord, type SignedRecord, signingBytes, toEncodedRecord } from './record.ts'
+import type { ExperimentFields } from './types.ts'
+import { checkPlausibility, checkSchema } from './validation/schema.ts'
+
+/** The public key inside an author's Ed25519 peer id. */
+export function authorPublicKey(author: string): PublicKey {
+  let publicKey: PublicKey | undefined
+  try {
+    const peerId = peerIdFromString(author)
+    if (peerId.type === 'Ed25519') publicKey = peerId.publicKey
+  } catch (err) {
+    throw new InvalidAuthorError(`author is not a peer id: ${(err as Error).message}`)
+  }
+  if (publicKey === undefined) throw new InvalidAuthorError('author is not an Ed25519 peer id')
+  return publicKey
+}
+
+/**
+ * Signs fields as their author. Runs the same stateless checks a receiver runs, so a node never
+ * signs (and burns a seq on) a record the swarm would reject.
+ */
+export async function signRecord(
+  fields: ExperimentFields,
+  privateKey: PrivateKey,
+  options?: { signal?: AbortSignal },
+): Promise<EncodedRecord> {
+  if (privateKey.type !== 'Ed25519') throw new InvalidAuthorError('records are signed with Ed25519')
+  const self = peerIdFromPrivateKey(privateKey).toString()
+  if (fields.author !== self) {
+    throw new InvalidFieldError('author', `${fields.author} is not this key's peer id ${self}`)
+  }
+  checkSchema(fields)
+  checkPlausibility(fields)
+  // Copy the fields only: callers may pass objects with extra properties.
+  const clean: ExperimentFields = {
+    genesis: fields.genesis,
+    author: fields.author,
+    seq: fields.seq,
+    parentHash: fields.parentHash,
+    fileHash: fields.fileHash,
+    diff: fields.diff,
+    status: fields.status,
+    valBpb: fields.valBpb,
+    trainingSeconds: fields.trainingSeconds,
+    totalSeconds: fields.totalSeconds,
+    numSteps: fields.numSteps,
+    totalTokens: fields.totalTokens,
+    peakMemMb: fields.peakMemMb,
+    tier: fields.tier,
+    description: fields.description,
+    createdAt: fields.createdAt,
+  }
+  // A plain Uint8Array (node:crypto returns a Buffer), so records compare equal after decoding.
+  const signature = Uint8Array.from(await privateKey.sign(signingBytes(clean), options))
+  return toEncodedRecord({ ...clean, signature })
+}
+
+/** Does the signature verify under the author's key? Throws InvalidAuthorError for a bad author. */
+export async function verifyRecordSignature(
+  record: SignedRecord,
+  options?: { signal?: AbortSignal },
+): Promise<boolean> {
+  const publicKey = authorPublicKey(record.author)
+  return publicKey.verify(signingBytes(record), record.signature, options)
+}

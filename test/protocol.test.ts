@@ -1,0 +1,325 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { PrivateKey } from '@libp2p/interface'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { beforeAll, describe, expect, it } from 'vitest'
+import {
+  DiffMismatchError,
+  DiffTooLargeError,
+  decodeRecord,
+  encodeRecord,
+  fetchProtocol,
+  fileHash,
+  gossipVerdict,
+  ImplausibleSecondsError,
+  ImplausibleValBpbError,
+  InvalidAuthorError,
+  InvalidFieldError,
+  InvalidSignatureError,
+  MalformedRecordError,
+  NonCanonicalRecordError,
+  RecordTooLargeError,
+  recordId,
+  resultsTopic,
+  SeqNotMonotonicError,
+  sha256Hex,
+  signingBytes,
+  signRecord,
+  syncProtocol,
+  type ValidationContext,
+  validateRecord,
+  WrongGenesisError,
+} from '../protocol/index.ts'
+import type { ExperimentFields } from '../protocol/types.ts'
+import {
+  CHILD_TEXT,
+  GENESIS,
+  makeFields,
+  OTHER_GENESIS,
+  PARENT_TEXT,
+} from './fixtures/p2p/records.ts'
+
+let key: PrivateKey
+let otherKey: PrivateKey
+
+beforeAll(async () => {
+  key = await generateKeyPair('Ed25519')
+  otherKey = await generateKeyPair('Ed25519')
+})
+
+/** Signs without signRecord's checks: how a buggy or hostile peer would build a record. */
+async function forceSign(fields: ExperimentFields, signer: PrivateKey = key): Promise<Uint8Array> {
+  const signature = await signer.sign(signingBytes(fields))
+  return encodeRecord({ ...fields, signature })
+}
+
+const files = new Map([[fileHash(PARENT_TEXT), PARENT_TEXT]])
+const ctx: ValidationContext = { genesis: GENESIS, getFile: (h) => files.get(h) }
+
+describe('record codec', () => {
+  it('round-trips canonically and the id is the sha256 of the signed bytes', async () => {
+    const fields = makeFields(key)
+    const signed = await signRecord(fields, key)
+    expect(signed.id).toBe(sha256Hex(signed.bytes))
+    const decoded = decodeRecord(signed.bytes)
+    expect(decoded).toEqual({ ...fields, signature: signed.record.signature })
+    expect(Buffer.from(encodeRecord(decoded)).equals(Buffer.from(signed.bytes))).toBe(true)
+    // Ed25519 is deterministic: signing the same fields again gives the same record id.
+    expect((await signRecord(fields, key)).id).toBe(signed.id)
+    // The signed bytes are the unsigned bytes plus the trailing signature field.
+    const unsigned = signingBytes(fields)
+    expect(
+      Buffer.from(signed.bytes.subarray(0, unsigned.length)).equals(Buffer.from(unsigned)),
+    ).toBe(true)
+  })
+
+  it('keeps a crash with zeros and a baseline with no parent', async () => {
+    const crash = makeFields(key, {
+      status: 'crash',
+      valBpb: 0,
+      trainingSeconds: 0,
+      totalSeconds: 0,
+    })
+    const baseline = makeFields(key, { parentHash: '', diff: '', fileHash: fileHash(PARENT_TEXT) })
+    for (const fields of [crash, baseline]) {
+      const signed = await signRecord(fields, key)
+      const got = await validateRecord(signed.bytes, ctx)
+      expect(got.record).toEqual({ ...fields, signature: signed.record.signature })
+    }
+  })
+
+  it('encodes 64-bit integers exactly up to 2^53 - 1', async () => {
+    const fields = makeFields(key, { createdAt: Number.MAX_SAFE_INTEGER, totalTokens: 2 ** 40 + 3 })
+    const signed = await signRecord(fields, key)
+    expect(decodeRecord(signed.bytes).createdAt).toBe(Number.MAX_SAFE_INTEGER)
+    expect(decodeRecord(signed.bytes).totalTokens).toBe(2 ** 40 + 3)
+  })
+
+  it('refuses to sign for another author or a field the swarm would reject', async () => {
+    await expect(signRecord(makeFields(otherKey), key)).rejects.toBeInstanceOf(InvalidFieldError)
+    await expect(signRecord(makeFields(key, { seq: 1.5 }), key)).rejects.toBeInstanceOf(
+      InvalidFieldError,
+    )
+    await expect(signRecord(makeFields(key, { valBpb: Number.NaN }), key)).rejects.toBeInstanceOf(
+      ImplausibleValBpbError,
+    )
+  })
+
+  it('names topics and protocols after the genesis', () => {
+    expect(resultsTopic('g')).toBe('/loopnet/g/results/1')
+    expect(fetchProtocol('g')).toBe('/loopnet/g/fetch/1')
+    expect(syncProtocol('g')).toBe('/loopnet/g/sync/1')
+  })
+})
+
+describe('validateRecord', () => {
+  it('accepts a good record and returns its id', async () => {
+    const signed = await signRecord(makeFields(key), key)
+    const got = await validateRecord(signed.bytes, ctx)
+    expect(got.id).toBe(recordId(signed.bytes))
+    expect(got.record.author).toBe(peerIdFromPrivateKey(key).toString())
+  })
+
+  it('skips the diff check when the parent is unknown', async () => {
+    const lying = await forceSign(makeFields(key, { fileHash: sha256Hex('not the child') }))
+    await expect(validateRecord(lying, { genesis: GENESIS })).resolves.toBeDefined()
+  })
+
+  type Case = {
+    name: string
+    bytes: () => Promise<Uint8Array>
+    ctx?: ValidationContext
+    error: new (...args: never[]) => Error
+    code: string
+    verdict: 'ignore' | 'reject'
+  }
+
+  const cases: Case[] = [
+    {
+      name: 'bad signature (one bit flipped)',
+      bytes: async () => {
+        const signed = await signRecord(makeFields(key), key)
+        const sig = Uint8Array.from(signed.record.signature)
+        sig[0] = (sig[0] ?? 0) ^ 1
+        return encodeRecord({ ...signed.record, signature: sig })
+      },
+      error: InvalidSignatureError,
+      code: 'INVALID_SIGNATURE',
+      verdict: 'reject',
+    },
+    {
+      name: 'signed by someone other than the author',
+      bytes: () => forceSign(makeFields(key), otherKey),
+      error: InvalidSignatureError,
+      code: 'INVALID_SIGNATURE',
+      verdict: 'reject',
+    },
+    {
+      name: 'wrong genesis',
+      bytes: async () => (await signRecord(makeFields(key, { genesis: OTHER_GENESIS }), key)).bytes,
+      error: WrongGenesisError,
+      code: 'WRONG_GENESIS',
+      verdict: 'reject',
+    },
+    {
+      name: 'oversized diff (300 KiB)',
+      bytes: () => forceSign(makeFields(key, { diff: 'x'.repeat(300 * 1024) })),
+      error: DiffTooLargeError,
+      code: 'DIFF_TOO_LARGE',
+      verdict: 'reject',
+    },
+    {
+      name: 'oversized message (600 KiB)',
+      bytes: () => forceSign(makeFields(key, { diff: 'x'.repeat(600 * 1024) })),
+      error: RecordTooLargeError,
+      code: 'RECORD_TOO_LARGE',
+      verdict: 'reject',
+    },
+    {
+      name: 'garbage bytes',
+      bytes: async () => Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x0f]),
+      error: MalformedRecordError,
+      code: 'MALFORMED_RECORD',
+      verdict: 'reject',
+    },
+    {
+      name: 'no signature',
+      bytes: async () => signingBytes(makeFields(key)),
+      error: MalformedRecordError,
+      code: 'MALFORMED_RECORD',
+      verdict: 'reject',
+    },
+    {
+      name: 'unknown field appended',
+      bytes: async () => {
+        const signed = await signRecord(makeFields(key), key)
+        // field 18, varint: tag (18 << 3) = 144 is the two-byte varint 0x90 0x01
+        return Uint8Array.from([...signed.bytes, 0x90, 0x01, 1])
+      },
+      error: NonCanonicalRecordError,
+      code: 'NON_CANONICAL_RECORD',
+      verdict: 'reject',
+    },
+    {
+      name: 'a field repeated (non-canonical encoding)',
+      bytes: async () => {
+        const signed = await signRecord(makeFields(key), key)
+        const genesisField = Uint8Array.from([(1 << 3) | 2, 64, ...Buffer.from(GENESIS)])
+        return Uint8Array.from([...genesisField, ...signed.bytes])
+      },
+      error: NonCanonicalRecordError,
+      code: 'NON_CANONICAL_RECORD',
+      verdict: 'reject',
+    },
+    {
+      name: 'lying file hash (diff does not yield it)',
+      bytes: () => forceSign(makeFields(key, { fileHash: sha256Hex('not the child') })),
+      error: DiffMismatchError,
+      code: 'DIFF_MISMATCH',
+      verdict: 'ignore',
+    },
+    {
+      name: 'diff that does not apply to the parent',
+      bytes: () =>
+        forceSign(
+          makeFields(key, {
+            diff: '--- a\n+++ b\n@@ -1,1 +1,1 @@\n-NOT IN PARENT\n+x\n',
+          }),
+        ),
+      error: DiffMismatchError,
+      code: 'DIFF_MISMATCH',
+      verdict: 'ignore',
+    },
+    {
+      name: 'non-monotonic seq',
+      bytes: async () => (await signRecord(makeFields(key, { seq: 5 }), key)).bytes,
+      ctx: { ...ctx, lastSeq: () => 5 },
+      error: SeqNotMonotonicError,
+      code: 'SEQ_NOT_MONOTONIC',
+      verdict: 'ignore',
+    },
+    ...[Number.NaN, Number.POSITIVE_INFINITY, 0, -1, 10, 42].map(
+      (valBpb): Case => ({
+        name: `implausible val_bpb ${valBpb} for a keep`,
+        bytes: () => forceSign(makeFields(key, { valBpb })),
+        error: ImplausibleValBpbError,
+        code: 'IMPLAUSIBLE_VAL_BPB',
+        verdict: 'reject',
+      }),
+    ),
+    {
+      name: 'implausible val_bpb for a crash (negative)',
+      bytes: () => forceSign(makeFields(key, { status: 'crash', valBpb: -0.5 })),
+      error: ImplausibleValBpbError,
+      code: 'IMPLAUSIBLE_VAL_BPB',
+      verdict: 'reject',
+    },
+    ...[
+      { trainingSeconds: -1 },
+      { trainingSeconds: 100_000, totalSeconds: 100_001 },
+      { totalSeconds: 86_400 },
+      { trainingSeconds: 80, totalSeconds: 70 },
+    ].map(
+      (seconds): Case => ({
+        name: `implausible seconds ${JSON.stringify(seconds)}`,
+        bytes: () => forceSign(makeFields(key, seconds)),
+        error: ImplausibleSecondsError,
+        code: 'IMPLAUSIBLE_SECONDS',
+        verdict: 'reject',
+      }),
+    ),
+    {
+      name: 'author that is not a peer id',
+      bytes: () => forceSign(makeFields(key, { author: 'not-a-peer-id' })),
+      error: InvalidAuthorError,
+      code: 'INVALID_AUTHOR',
+      verdict: 'reject',
+    },
+    {
+      name: 'file hash that is not sha256 hex',
+      bytes: () => forceSign(makeFields(key, { fileHash: 'abc' })),
+      error: InvalidFieldError,
+      code: 'INVALID_FIELD',
+      verdict: 'reject',
+    },
+    {
+      name: 'baseline carrying a diff',
+      bytes: () => forceSign(makeFields(key, { parentHash: '' })),
+      error: InvalidFieldError,
+      code: 'INVALID_FIELD',
+      verdict: 'reject',
+    },
+  ]
+
+  it.each(cases)('$name -> $code, $verdict', async (c) => {
+    const bytes = await c.bytes()
+    const err = await validateRecord(bytes, c.ctx ?? ctx).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(err).toBeInstanceOf(c.error)
+    expect((err as { code: string }).code).toBe(c.code)
+    expect((err as Error).name).toBe(c.error.name)
+    expect(gossipVerdict(err)).toBe(c.verdict)
+  })
+
+  it('accepts the next seq and the correct diff', async () => {
+    const bytes = (await signRecord(makeFields(key, { seq: 6 }), key)).bytes
+    const got = await validateRecord(bytes, { ...ctx, lastSeq: () => 5 })
+    expect(got.record.fileHash).toBe(fileHash(CHILD_TEXT))
+  })
+
+  it('random bytes never validate and always map to reject', async () => {
+    for (let i = 0; i < 200; i++) {
+      const bytes = Uint8Array.from({ length: 1 + (i % 97) * 7 }, (_, j) => (i * 31 + j * 17) & 255)
+      const err = await validateRecord(bytes, ctx).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(gossipVerdict(err)).toBe('reject')
+    }
+  })
+
+  it('maps errors that are not record errors (our bugs) to ignore', () => {
+    expect(gossipVerdict(new TypeError('bug'))).toBe('ignore')
+  })
+})
