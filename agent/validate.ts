@@ -26,7 +26,9 @@ export async function validateProposal(
  */
 export function rebaseProposal(proposal: Proposal, newParentText: string): Proposal | undefined {
   if (proposal.parentText === newParentText) return proposal
-  const patch = createPatch('train.py', proposal.parentText, proposal.text)
+  // no context lines: a change next to one the parent gained meanwhile still applies, while
+  // the lines it removes must still be there, unchanged
+  const patch = createPatch('train.py', proposal.parentText, proposal.text, '', '', { context: 0 })
   const text = applyPatch(newParentText, patch)
   if (text === false || text === newParentText) return undefined
   return { ...proposal, text, fileHash: sha256Hex(text), parentText: newParentText }
