@@ -19,13 +19,20 @@ import os
 import sys
 import time
 
-import numpy as np
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
-from prepare import TIERS, VOCAB_SIZE, detect_tier, evaluate_bpb, load_data, time_budget
-
 T_START = time.time()
+
+# Idle worker threads that spin steal the core from whatever else runs (the node, a test, the
+# other thread pool: torch's OpenMP and OpenBLAS's pthreads are separate): on a busy 2-core
+# machine passive waiting doubled throughput. Must be set before torch loads the libraries.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # sleep after 2^4 cycles, not 2^28
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from prepare import TIERS, VOCAB_SIZE, detect_tier, evaluate_bpb, load_data, time_budget  # noqa: E402
+
 HW, TIER = detect_tier()  # "cpu" | "cuda", and the tier key printed as device:
 ON_GPU = HW == "cuda"
 
@@ -125,9 +132,10 @@ class Attention(nn.Module):
         if HAS_SDPA:
             y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
         else:
-            att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(q.size(-1)))
-            att = att.masked_fill(mask[:T, :T], float("-inf")).softmax(dim=-1)
-            y = att @ v
+            # scale and causal mask (an additive -inf bias) fused into one batched matmul
+            qf, kf = q.reshape(B * self.n_head, T, -1), k.reshape(B * self.n_head, T, -1)
+            att = torch.baddbmm(mask[:T, :T], qf, kf.transpose(1, 2), alpha=q.size(-1) ** -0.5)
+            y = (att.softmax(dim=-1) @ v.reshape(B * self.n_head, T, -1)).view(B, self.n_head, T, -1)
         return self.proj(y.transpose(1, 2).reshape(B, T, C))
 
 
@@ -163,7 +171,7 @@ class GPT(nn.Module):
         freqs = torch.outer(torch.arange(SEQ_LEN).float(), inv_freq)
         self.register_buffer("cos", freqs.cos()[None, None], persistent=False)
         self.register_buffer("sin", freqs.sin()[None, None], persistent=False)
-        mask = torch.triu(torch.ones(SEQ_LEN, SEQ_LEN, dtype=torch.bool), diagonal=1)
+        mask = torch.full((SEQ_LEN, SEQ_LEN), float("-inf")).triu(diagonal=1)
         self.register_buffer("mask", mask, persistent=False)
         self.reset_parameters()
 
@@ -346,6 +354,7 @@ timed_steps = max(1, step - UNTIMED_STEPS)
 tok_per_s = timed_steps * tokens_per_step / max(training_time, 1e-9)
 mfu = 100 * tok_per_s * flops_per_token / peak if peak else 0.0
 peak_vram_mb = torch.cuda.max_memory_allocated() / 2**20 if ON_GPU else 0.0
+print(f"throughput: {tok_per_s:.0f} tok/s over {timed_steps} timed steps")
 print("---")
 print(f"val_bpb:          {val_bpb:.6f}")
 print(f"training_seconds: {training_time:.1f}")
