@@ -41,3 +41,10 @@ export const SYNC_PAGE_BYTES = 4 * MiB
 /** Length-prefixed message limits on the request/response streams. */
 export const SYNC_MAX_MESSAGE_BYTES = SYNC_PAGE_BYTES + MAX_RECORD_BYTES + 64 * KiB
 export const FETCH_MAX_MESSAGE_BYTES = MAX_FILE_BYTES + 64 * KiB
+
+/**
+ * Largest gossipsub RPC frame a node accepts (gossipsub's maxInboundDataLength). An RPC can carry
+ * several records at once (IWANT replies, batched forwards), so it is larger than one record;
+ * it must be the same everywhere, since a frame over a receiver's limit makes it drop the sender.
+ */
+export const GOSSIP_MAX_RPC_BYTES = 16 * MiB

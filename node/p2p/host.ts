@@ -1,0 +1,89 @@
+/**
+ * The libp2p 3 host of a loopnet node: tcp + noise + yamux, identify, ping, bootstrap (with
+ * retry), gossipsub 17 for records, and loopnet's fetch and sync protocols.
+ */
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { bootstrap } from '@libp2p/bootstrap'
+import { type GossipSub, gossipsub, StrictNoSign } from '@libp2p/gossipsub'
+import { type Identify, identify } from '@libp2p/identify'
+import type { PrivateKey } from '@libp2p/interface'
+import { type Ping, ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { GOSSIP_MAX_RPC_BYTES } from '../../protocol/constants.ts'
+import { resultsTopic } from '../../protocol/topic.ts'
+import { type BootstrapDialer, bootstrapDialer } from './bootstrap-dialer.ts'
+import { type FileFetch, fileFetch } from './fetch/index.ts'
+import { msgIdFn, msgIdToStrFn } from './gossip/encoding.ts'
+import { peerScoreParams, SCORE_THRESHOLDS } from './gossip/scoring-parameters.ts'
+import type { FileSource, RecordSource } from './interfaces.ts'
+import { type RecordSync, recordSync } from './sync/index.ts'
+
+/** Loopback, for local swarms: lifts libp2p's inbound rate limit and pending-connection cap. */
+export const LOOPBACK_ALLOW = ['/ip4/127.0.0.0/ipcidr/8']
+
+export interface LoopnetHostInit {
+  privateKey: PrivateKey
+  genesis: string
+  /** Listen multiaddrs, e.g. /ip4/0.0.0.0/tcp/4001 (tcp/0 picks a free port). */
+  listen: string[]
+  /** Multiaddrs (ending in /p2p/<id>) to connect to and stay connected to. */
+  bootstrap?: string[]
+  /**
+   * Several nodes on one host (tests, benchmarks, a local swarm): allow loopback past the
+   * connection limits and drop gossipsub's IP-colocation penalty (DESIGN.md pitfalls).
+   */
+  localSwarm?: boolean
+  files: FileSource
+  records: RecordSource
+}
+
+export type LoopnetServices = {
+  identify: Identify
+  ping: Ping
+  pubsub: GossipSub
+  fetch: FileFetch
+  sync: RecordSync
+  bootstrapDialer: BootstrapDialer
+}
+
+export type LoopnetHost = Libp2p<LoopnetServices>
+
+/** Builds the host without starting it (LoopnetNode starts it after wiring its listeners). */
+export async function createLoopnetHost(init: LoopnetHostInit): Promise<LoopnetHost> {
+  const topic = resultsTopic(init.genesis)
+  const bootstrapList = init.bootstrap ?? []
+  const localSwarm = init.localSwarm ?? false
+  return createLibp2p({
+    start: false,
+    privateKey: init.privateKey,
+    addresses: { listen: init.listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: localSwarm ? { allow: LOOPBACK_ALLOW } : {},
+    peerDiscovery: bootstrapList.length > 0 ? [bootstrap({ list: bootstrapList })] : [],
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({
+        // Records carry loopnet's own signature: gossipsub's would be redundant CPU per hop.
+        globalSignaturePolicy: StrictNoSign,
+        msgIdFn,
+        msgIdToStrFn,
+        maxInboundDataLength: GOSSIP_MAX_RPC_BYTES,
+        // Messages and subscriptions of other topics (other swarms) are dropped unprocessed.
+        allowedTopics: [topic],
+        scoreParams: peerScoreParams({ topic, localSwarm }),
+        scoreThresholds: SCORE_THRESHOLDS,
+        emitSelf: false,
+        // Never publish into the void: the PublishQueue waits for a subscriber instead.
+        allowPublishToZeroTopicPeers: false,
+      }),
+      fetch: fileFetch({ genesis: init.genesis, files: init.files }),
+      sync: recordSync({ genesis: init.genesis, records: init.records }),
+      bootstrapDialer: bootstrapDialer({ list: bootstrapList }),
+    },
+  })
+}

@@ -1,0 +1,290 @@
+/**
+ * A loopnet network node: the libp2p host plus the record pipeline around it. Every record,
+ * whether gossiped, synced or our own, goes through the same validation and the same ingest
+ * (store, then a 'record' event). Startable: start/stop are idempotent.
+ */
+import type { IdentifyResult, PeerId, PrivateKey, Startable } from '@libp2p/interface'
+import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
+import { gossipVerdict, isRecordError } from '../../protocol/errors.ts'
+import { type EncodedRecord, recordId } from '../../protocol/record.ts'
+import { signRecord } from '../../protocol/sign.ts'
+import { resultsTopic } from '../../protocol/topic.ts'
+import type { ExperimentFields } from '../../protocol/types.ts'
+import { validateRecord } from '../../protocol/validation/index.ts'
+import { TypedEventEmitter } from './events.ts'
+import { PublishQueue } from './gossip/publish-queue.ts'
+import { createRecordValidator } from './gossip/validator.ts'
+import { createLoopnetHost, type LoopnetHost } from './host.ts'
+import { loadOrCreateIdentity } from './identity.ts'
+import type {
+  LoopnetNodeEvents,
+  RecordOrigin,
+  RecordStore,
+  SyncCursorStore,
+  SyncDoneDetail,
+} from './interfaces.ts'
+import type { SyncPage } from './sync/index.ts'
+
+export interface LoopnetNodeInit {
+  genesis: string
+  /** Holds identity.key (created on first start). */
+  dataDir: string
+  /** Listen multiaddrs; default: all interfaces, a free TCP port. */
+  listen?: string[]
+  bootstrap?: string[]
+  /** Several nodes on one host: see LoopnetHostInit.localSwarm. */
+  localSwarm?: boolean
+  store: RecordStore
+  /** Where per-peer sync cursors live; in memory when absent (a restart syncs from 0). */
+  cursors?: SyncCursorStore
+  /** Use this key instead of <dataDir>/identity.key. */
+  privateKey?: PrivateKey
+}
+
+/** A record this node signed and queued for gossip. */
+export interface PublishedRecord extends EncodedRecord {
+  /** Resolves once gossipsub sent it to at least one peer (PublishStoppedError if stopped first). */
+  sent: Promise<void>
+}
+
+class MemoryCursors implements SyncCursorStore {
+  private readonly cursors = new Map<string, number>()
+  get(peer: string): number | undefined {
+    return this.cursors.get(peer)
+  }
+  set(peer: string, cursor: number): void {
+    this.cursors.set(peer, cursor)
+  }
+}
+
+export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements Startable {
+  readonly host: LoopnetHost
+  readonly peerId: string
+  readonly genesis: string
+  readonly topic: string
+  private readonly privateKey: PrivateKey
+  private readonly store: RecordStore
+  private readonly cursors: SyncCursorStore
+  private readonly queue: PublishQueue
+  /** One sync per peer at a time; a request during one runs it again once it ends. */
+  private readonly syncing = new Map<string, Promise<void>>()
+  private readonly syncAgain = new Set<string>()
+  private stopController = new AbortController()
+  private state: 'stopped' | 'starting' | 'started' | 'stopping' = 'stopped'
+
+  static async create(init: LoopnetNodeInit): Promise<LoopnetNode> {
+    const privateKey = init.privateKey ?? (await loadOrCreateIdentity(init.dataDir))
+    const host = await createLoopnetHost({
+      privateKey,
+      genesis: init.genesis,
+      listen: init.listen ?? ['/ip4/0.0.0.0/tcp/0'],
+      bootstrap: init.bootstrap ?? [],
+      localSwarm: init.localSwarm ?? false,
+      files: init.store,
+      records: init.store,
+    })
+    return new LoopnetNode(host, privateKey, init)
+  }
+
+  private constructor(host: LoopnetHost, privateKey: PrivateKey, init: LoopnetNodeInit) {
+    super()
+    this.host = host
+    this.privateKey = privateKey
+    this.peerId = peerIdFromPrivateKey(privateKey).toString()
+    this.genesis = init.genesis
+    this.topic = resultsTopic(init.genesis)
+    this.store = init.store
+    this.cursors = init.cursors ?? new MemoryCursors()
+    this.queue = new PublishQueue(
+      host.services.pubsub,
+      this.topic,
+      host.logger.forComponent('loopnet:publish'),
+    )
+    this.onIdentify = this.onIdentify.bind(this)
+  }
+
+  readonly [Symbol.toStringTag] = 'loopnet/node'
+
+  isStarted(): boolean {
+    return this.state === 'started'
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'stopped') return
+    this.state = 'starting'
+    this.stopController = new AbortController()
+    const pubsub = this.host.services.pubsub
+    pubsub.topicValidators.set(
+      this.topic,
+      createRecordValidator({
+        genesis: this.genesis,
+        sink: this.store,
+        files: this.store,
+        onValid: (record, from) => this.ingest(record, 'gossip', from.toString()),
+        onInvalid: (detail) => this.safeDispatch('record:invalid', detail),
+        onGap: (from) => this.requestSync(from),
+      }),
+    )
+    // Late joiners catch up: every peer that speaks our sync protocol is synced from once
+    // identified (identify tells us its protocols, hence its genesis).
+    this.host.addEventListener('peer:identify', this.onIdentify)
+    await this.host.start()
+    pubsub.subscribe(this.topic)
+    this.queue.start()
+    this.state = 'started'
+  }
+
+  async stop(): Promise<void> {
+    if (this.state !== 'started') return
+    this.state = 'stopping'
+    this.stopController.abort()
+    this.queue.stop()
+    this.host.removeEventListener('peer:identify', this.onIdentify)
+    await Promise.allSettled(this.syncing.values())
+    await this.host.stop()
+    this.host.services.pubsub.topicValidators.delete(this.topic)
+    this.state = 'stopped'
+  }
+
+  /** Listen addresses, each ending in /p2p/<peer id>. */
+  getMultiaddrs(): string[] {
+    return this.host.getMultiaddrs().map((ma) => ma.toString())
+  }
+
+  getPeers(): string[] {
+    return this.host.getPeers().map((p) => p.toString())
+  }
+
+  /** Gossipsub's score of a peer (negative after it forwarded rejected records). */
+  getScore(peer: string): number {
+    const pubsub = this.host.services.pubsub as unknown as { getScore(peer: string): number }
+    return pubsub.getScore(peer)
+  }
+
+  /**
+   * Signs fields as this node, checks them exactly as a receiver would (so a lie about our own
+   * diff or a reused seq never leaves), stores and announces the record, and queues it for
+   * gossip. A record already in the store (the caller stored it first) is only gossiped.
+   */
+  async publish(
+    fields: ExperimentFields,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<PublishedRecord> {
+    const encoded = await signRecord(fields, this.privateKey, options)
+    if (!this.store.has(encoded.id)) {
+      await validateRecord(encoded.bytes, this.validationContext(options.signal))
+      this.ingest(encoded, 'self')
+    }
+    const sent = this.queue.publish(encoded.id, encoded.bytes)
+    // Callers may ignore `sent`; the record is stored either way and sync carries it.
+    sent.catch(() => {})
+    return { ...encoded, sent }
+  }
+
+  /**
+   * A train file by hash: from the store, else from connected peers in turn, each copy verified
+   * against the hash (FileUnavailableError when nobody has a true copy).
+   */
+  async fetchFile(hash: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+    const local = this.store.getFile(hash)
+    if (local !== undefined) return local
+    return this.host.services.fetch.fetchFromAny(this.host.getPeers(), hash, options)
+  }
+
+  /** Syncs everything a peer stored since our cursor for it; resolves when done. */
+  async syncFrom(
+    peer: PeerId | string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<SyncDoneDetail> {
+    const peerId = typeof peer === 'string' ? peerIdFromString(peer) : peer
+    const key = peerId.toString()
+    const signal = AbortSignal.any([
+      this.stopController.signal,
+      ...(options.signal !== undefined ? [options.signal] : []),
+    ])
+    let added = 0
+    const { received } = await this.host.services.sync.syncFrom(peerId, {
+      cursor: this.cursors.get(key) ?? 0,
+      signal,
+      onPage: async (page) => {
+        added += await this.ingestPage(page, key, signal)
+        this.cursors.set(key, page.nextCursor)
+      },
+    })
+    const detail = { peer: key, added, received }
+    this.safeDispatch('sync:done', detail)
+    return detail
+  }
+
+  private validationContext(signal?: AbortSignal) {
+    return {
+      genesis: this.genesis,
+      lastSeq: (author: string) => this.store.lastSeq(author),
+      getFile: (hash: string) => this.store.getFile(hash),
+      ...(signal !== undefined ? { signal } : {}),
+    }
+  }
+
+  /** The one ingest path: store, then tell the app. Returns false for a record already held. */
+  private ingest(record: EncodedRecord, via: RecordOrigin, from?: string): boolean {
+    if (!this.store.add(record)) return false
+    this.safeDispatch('record', { ...record, via, ...(from !== undefined ? { from } : {}) })
+    return true
+  }
+
+  /**
+   * Synced records are validated like gossip except for seq order: sync exists to fill the gaps
+   * that strict gossip order leaves (a node offline for seq 3-4 that got 5 by gossip). Forks
+   * (another record with a held author+seq) are refused by the store.
+   */
+  private async ingestPage(page: SyncPage, from: string, signal: AbortSignal): Promise<number> {
+    let added = 0
+    for (const bytes of page.records) {
+      if (this.store.has(recordId(bytes))) continue
+      try {
+        const record = await validateRecord(bytes, {
+          genesis: this.genesis,
+          getFile: (hash) => this.store.getFile(hash),
+          signal,
+        })
+        if (this.ingest(record, 'sync', from)) added++
+      } catch (err) {
+        this.safeDispatch('record:invalid', {
+          via: 'sync',
+          from,
+          code: isRecordError(err) ? err.code : 'INTERNAL',
+          verdict: gossipVerdict(err),
+          message: (err as Error).message,
+        })
+      }
+    }
+    return added
+  }
+
+  private onIdentify(evt: CustomEvent<IdentifyResult>): void {
+    if (evt.detail.protocols.includes(this.host.services.sync.protocol)) {
+      this.requestSync(evt.detail.peerId)
+    }
+  }
+
+  private requestSync(peer: PeerId): void {
+    if (this.state !== 'started' && this.state !== 'starting') return
+    const key = peer.toString()
+    if (this.syncing.has(key)) {
+      this.syncAgain.add(key)
+      return
+    }
+    const run = (async () => {
+      do {
+        this.syncAgain.delete(key)
+        try {
+          await this.syncFrom(peer)
+        } catch (err) {
+          if (this.stopController.signal.aborted) return
+          this.host.logger.forComponent('loopnet:sync')('sync from %p failed: %e', peer, err)
+        }
+      } while (this.syncAgain.has(key) && !this.stopController.signal.aborted)
+    })().finally(() => this.syncing.delete(key))
+    this.syncing.set(key, run)
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * One loopnet network node as a process, for tests and benchmarks. Prints JSON lines on stdout
+ * ({"event":"ready",...}, one per received record, ...) and takes JSON-line commands on stdin,
+ * so callers wait on events instead of sleeping. Uses the in-memory store fixture.
+ *
+ *   node scripts/testnet/p2p-node.ts --data-dir DIR --genesis HEX [--listen MA] [--bootstrap MA]...
+ *
+ * Commands: publish {fields?, size?} | publish-bad {kind} | put-file {text, hash?} |
+ * fetch {hash} | score {peer, below?} | peers | count | dial {addr} | stop. Each may carry "req", echoed back.
+ */
+import { randomBytes } from 'node:crypto'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { multiaddr } from '@multiformats/multiaddr'
+import { PublishQueue } from '../../node/p2p/gossip/publish-queue.ts'
+import { loadOrCreateIdentity } from '../../node/p2p/identity.ts'
+import { LoopnetNode } from '../../node/p2p/node.ts'
+import { sha256Hex } from '../../protocol/hash.ts'
+import { encodeRecord, signingBytes } from '../../protocol/record.ts'
+import type { ExperimentFields } from '../../protocol/types.ts'
+import { MemoryStore } from '../../test/fixtures/p2p/memory-store.ts'
+
+const { values } = parseArgs({
+  options: {
+    'data-dir': { type: 'string' },
+    genesis: { type: 'string' },
+    listen: { type: 'string', default: '/ip4/127.0.0.1/tcp/0' },
+    bootstrap: { type: 'string', multiple: true, default: [] },
+    'no-local-swarm': { type: 'boolean', default: false },
+  },
+})
+const dataDir = values['data-dir']
+const genesis = values.genesis
+if (dataDir === undefined || genesis === undefined) {
+  process.stderr.write(
+    'usage: p2p-node.ts --data-dir DIR --genesis HEX [--listen MA] [--bootstrap MA]...\n',
+  )
+  process.exit(2)
+}
+
+/** Wall-clock ms with sub-ms precision, comparable across processes on one machine. */
+function now(): number {
+  return performance.timeOrigin + performance.now()
+}
+
+function emit(event: string, fields: Record<string, unknown> = {}): void {
+  process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`)
+}
+
+const store = new MemoryStore()
+const privateKey = await loadOrCreateIdentity(dataDir)
+const node = await LoopnetNode.create({
+  genesis,
+  dataDir,
+  privateKey,
+  listen: [values.listen],
+  bootstrap: values.bootstrap,
+  localSwarm: !values['no-local-swarm'],
+  store,
+})
+node.addEventListener('record', (evt) => {
+  const { id, record, via, from } = evt.detail
+  emit('record', { t: now(), id, author: record.author, seq: record.seq, via, from })
+})
+node.addEventListener('record:invalid', (evt) => emit('invalid', { ...evt.detail }))
+node.addEventListener('sync:done', (evt) => emit('sync', { ...evt.detail }))
+// Mesh changes, so tests can wait for a gossip path instead of sleeping.
+node.host.services.pubsub.addEventListener('gossipsub:graft', (evt) =>
+  emit('graft', { peer: evt.detail.peerId, topic: evt.detail.topic }),
+)
+node.host.addEventListener('peer:connect', (evt) =>
+  emit('connected', { peer: evt.detail.toString() }),
+)
+node.host.addEventListener('peer:disconnect', (evt) =>
+  emit('disconnected', { peer: evt.detail.toString() }),
+)
+await node.start()
+// Bad records bypass the node's own checks through a queue of their own.
+const rawQueue = new PublishQueue(
+  node.host.services.pubsub,
+  node.topic,
+  node.host.logger.forComponent('testnet:raw'),
+)
+rawQueue.start()
+
+let seq = 0
+function benchFields(size: number, overrides: Partial<ExperimentFields> = {}): ExperimentFields {
+  seq = Math.max(seq, store.lastSeq(node.peerId) ?? 0) + 1
+  return {
+    genesis: node.genesis,
+    author: node.peerId,
+    seq,
+    // An unknown parent: receivers skip the diff check, as they would for most real records.
+    parentHash: sha256Hex(randomBytes(16)),
+    fileHash: sha256Hex(randomBytes(16)),
+    diff: '+'.repeat(size),
+    status: 'discard',
+    valBpb: 1.5,
+    trainingSeconds: 60,
+    totalSeconds: 70,
+    numSteps: 100,
+    totalTokens: 100_000,
+    peakMemMb: 100,
+    tier: 'cpu-2c',
+    description: 'testnet record',
+    createdAt: Date.now(),
+    ...overrides,
+  }
+}
+
+async function badRecord(kind: string): Promise<Uint8Array> {
+  switch (kind) {
+    case 'garbage':
+      return randomBytes(300)
+    case 'wrong-genesis': {
+      const fields = benchFields(64, { genesis: sha256Hex('some other swarm') })
+      return encodeRecord({ ...fields, signature: await privateKey.sign(signingBytes(fields)) })
+    }
+    case 'bad-signature': {
+      const fields = benchFields(64)
+      const signature = Uint8Array.from(await privateKey.sign(signingBytes(fields)))
+      signature[5] = (signature[5] ?? 0) ^ 0xff
+      return encodeRecord({ ...fields, signature })
+    }
+    default:
+      throw new Error(`unknown bad record kind ${kind}`)
+  }
+}
+
+/**
+ * A peer's gossipsub score. With `below`, waits (heartbeat by heartbeat, up to 10 s) for it to
+ * drop under that value: gossipsub records a rejection after our validator returns and caches
+ * scores for one heartbeat, so the score lags the 'invalid' event.
+ */
+async function scoreOf(peer: string, below: unknown): Promise<number> {
+  const pubsub = node.host.services.pubsub
+  if (typeof below !== 'number' || node.getScore(peer) < below) return node.getScore(peer)
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      pubsub.removeEventListener('gossipsub:heartbeat', onHeartbeat)
+      resolve(node.getScore(peer))
+    }
+    const onHeartbeat = () => {
+      if (node.getScore(peer) < below) done()
+    }
+    const timer = setTimeout(done, 10_000)
+    pubsub.addEventListener('gossipsub:heartbeat', onHeartbeat)
+  })
+}
+
+type Command = { cmd: string; req?: unknown } & Record<string, unknown>
+
+async function handle(c: Command): Promise<void> {
+  const req = c.req
+  switch (c.cmd) {
+    case 'publish': {
+      const t = now()
+      const fields = benchFields(
+        Number(c.size ?? 64),
+        (c.fields ?? {}) as Partial<ExperimentFields>,
+      )
+      const published = await node.publish(fields)
+      emit('published', { req, t, id: published.id, seq: fields.seq })
+      published.sent.then(
+        () => emit('sent', { req, id: published.id }),
+        () => {},
+      )
+      return
+    }
+    case 'publish-bad': {
+      const bytes = await badRecord(String(c.kind))
+      const id = sha256Hex(bytes)
+      emit('published-bad', { req, id, kind: c.kind })
+      rawQueue.publish(id, bytes).then(
+        () => emit('sent', { req, id }),
+        () => {},
+      )
+      return
+    }
+    case 'put-file':
+      emit('file-stored', {
+        req,
+        hash: store.putFile(String(c.text), c.hash as string | undefined),
+      })
+      return
+    case 'fetch':
+      try {
+        const text = await node.fetchFile(String(c.hash), { signal: AbortSignal.timeout(20_000) })
+        emit('fetched', { req, hash: c.hash, text })
+      } catch (err) {
+        const causes = err instanceof AggregateError ? err.errors : []
+        emit('fetch-failed', {
+          req,
+          hash: c.hash,
+          name: (err as Error).name,
+          causes: causes.map((e: Error) => e.name),
+        })
+      }
+      return
+    case 'score':
+      emit('score', { req, peer: c.peer, score: await scoreOf(String(c.peer), c.below) })
+      return
+    case 'peers':
+      emit('peers', { req, peers: node.getPeers() })
+      return
+    case 'count':
+      emit('count', { req, records: store.size })
+      return
+    case 'dial':
+      await node.host.dial(multiaddr(String(c.addr)))
+      emit('dialed', { req, addr: c.addr })
+      return
+    case 'stop':
+      await shutdown()
+      return
+    default:
+      emit('error', { req, message: `unknown command ${c.cmd}` })
+  }
+}
+
+let stopping = false
+async function shutdown(): Promise<void> {
+  if (stopping) return
+  stopping = true
+  rawQueue.stop()
+  await node.stop()
+  emit('stopped')
+  process.exit(0)
+}
+process.on('SIGTERM', () => void shutdown())
+process.on('SIGINT', () => void shutdown())
+
+const lines = createInterface({ input: process.stdin })
+lines.on('line', (line) => {
+  if (line.trim() === '') return
+  let command: Command
+  try {
+    command = JSON.parse(line) as Command
+  } catch {
+    emit('error', { message: `not JSON: ${line}` })
+    return
+  }
+  handle(command).catch((err: Error) =>
+    emit('error', { req: command.req, cmd: command.cmd, name: err.name, message: err.message }),
+  )
+})
+// The parent went away: nobody reads our events any more.
+lines.on('close', () => void shutdown())
+
+emit('ready', { peerId: node.peerId, multiaddrs: node.getMultiaddrs() })
