@@ -1,0 +1,253 @@
+/**
+ * The agent loop end to end with a real git workspace, real python runs (the fixture trainer:
+ * the train.py contract in a fraction of a second, val_bpb a known function of its constants),
+ * a real SQLite store, and the LLM proposer against a scripted local server.
+ */
+import { readFileSync } from 'node:fs'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { simpleGit } from 'simple-git'
+import { afterEach, describe, expect, it } from 'vitest'
+import { pyCompileCheck } from '../agent/compile.ts'
+import { sha256Hex } from '../agent/hash.ts'
+import { AgentLoop, type AgentLoopEvents, type AgentLoopInit } from '../agent/loop.ts'
+import type { Proposer } from '../agent/proposer.ts'
+import { BuiltinProposer } from '../agent/proposers/builtin.ts'
+import { LlmProposer } from '../agent/proposers/llm.ts'
+import { SoloSink, SoloSwarmView } from '../node/solo.ts'
+import { Store } from '../node/store/store.ts'
+import {
+  type ChatRequest,
+  editReply,
+  type ScriptedServer,
+  startScriptedServer,
+} from './fixtures/agent/openai-server.ts'
+
+const python = process.env.LOOPNET_PYTHON ?? '/usr/bin/python3'
+const trainerDir = fileURLToPath(new URL('./fixtures/agent/trainer', import.meta.url))
+const baseline = readFileSync(join(trainerDir, 'train.py'), 'utf8')
+const LR = 'LR = 0.01  # learning rate; the optimum is 0.02'
+const USE_NORM = 'USE_NORM = True  # normalisation on or off'
+const ACT = 'ACTIVATION = "relu"  # relu | gelu | silu'
+const cleanups: Array<() => Promise<void> | void> = []
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+type Recorded = { [K in keyof AgentLoopEvents]: Array<AgentLoopEvents[K]> }
+
+async function makeLoop(
+  proposer: Proposer,
+  over: Partial<AgentLoopInit> = {},
+): Promise<{ loop: AgentLoop; store: Store; events: Recorded; dataDir: string }> {
+  const dataDir = over.dataDir ?? (await mkdtemp(join(tmpdir(), 'loopnet-loop-')))
+  const store = new Store(join(dataDir, 'store.sqlite'))
+  cleanups.push(() => store.close())
+  const genesis = 'g-test'
+  const loop = new AgentLoop({
+    dataDir,
+    genesis,
+    author: store.nodeId(),
+    sink: new SoloSink(store),
+    swarm: new SoloSwarmView(store, genesis),
+    proposer,
+    baselineText: baseline,
+    python,
+    trainerDir,
+    budgetSeconds: 1,
+    graceSeconds: 10,
+    env: { FIXTURE_STEP_SECONDS: '0.02' },
+    ...over,
+  })
+  const events = {} as Recorded
+  for (const name of [
+    'resumed',
+    'proposal-rejected',
+    'proposal-failed',
+    'experiment-started',
+    'progress',
+    'experiment-finished',
+    'experiment-interrupted',
+    'parent-changed',
+    'stopped',
+  ] as const) {
+    const list: unknown[] = []
+    ;(events as Record<string, unknown[]>)[name] = list
+    loop.addListener(name, (d) => {
+      list.push(d)
+      if (process.env.DEBUG_LOOP && name !== 'progress')
+        console.log(name, JSON.stringify(d).slice(0, 300))
+    })
+  }
+  return { loop, store, events, dataDir }
+}
+
+/** Checks git, results.tsv and the store tell the same story. */
+async function expectConsistent(dataDir: string, store: Store, author: string): Promise<void> {
+  const runs = store.ownRuns(author)
+  const git = simpleGit(join(dataDir, 'workspace'))
+  const tsv = readFileSync(join(dataDir, 'results.tsv'), 'utf8').trimEnd().split('\n')
+  expect(tsv).toHaveLength(runs.length + 1)
+  for (const [i, run] of runs.entries()) {
+    const cols = tsv[i + 1]?.split('\t') ?? []
+    expect(cols[0]).toBe(run.local.commit.slice(0, 7))
+    expect(cols[3]).toBe(run.fields.status)
+    expect(
+      (await git.raw(['rev-parse', `refs/loopnet/experiments/${run.fields.seq}`])).trim(),
+    ).toBe(run.local.commit)
+    const trailers = await git.raw([
+      'log',
+      '-1',
+      '--format=%(trailers:only,unfold)',
+      run.local.commit,
+    ])
+    expect(trailers).toContain(`Loopnet-Status: ${run.fields.status}`)
+    expect(trailers).toContain(`Loopnet-Val-Bpb: ${run.fields.valBpb.toFixed(6)}`)
+  }
+  const kept = runs.filter((r) => r.fields.status === 'keep')
+  const head = (await git.raw(['rev-parse', 'HEAD'])).trim()
+  expect(head).toBe(kept.at(-1)?.local.commit)
+  // the branch is exactly the chain of keeps, newest first, on the root commit
+  const chain = (await git.raw(['rev-list', '--first-parent', 'HEAD'])).trim().split('\n')
+  expect(chain.slice(0, -1)).toEqual(kept.map((r) => r.local.commit).reverse())
+  expect((await git.status()).isClean()).toBe(true)
+  expect(sha256Hex(readFileSync(join(dataDir, 'workspace', 'train.py'), 'utf8'))).toBe(
+    kept.at(-1)?.fields.fileHash,
+  )
+}
+
+describe('AgentLoop', () => {
+  it('keeps, discards, crashes, fixes and rebases with a scripted LLM, pipelined', async () => {
+    const proposals = [
+      'I think we should raise the learning rate.', // garbage
+      editReply('nothing matches', 'LR = 0.5', 'LR = 1.0'),
+      editReply('raise LR to 0.02', LR, 'LR = 0.02'), // -> keep
+      'prepare.py\n```python\nEVAL_TOKENS = 1\n```', // another file
+      editReply('narrower model', 'WIDTH = 64  # model width; the optimum is 128', 'WIDTH = 32'), // -> discard
+      editReply('raise on purpose', USE_NORM, `${USE_NORM}\nraise RuntimeError("boom")`), // -> crash
+      editReply('no normalisation', USE_NORM, 'USE_NORM = False'), // -> discard
+    ]
+    const fixes = [
+      editReply(
+        'drop the raise, use gelu',
+        `raise RuntimeError("boom")\n${ACT}`,
+        ACT.replace('"relu"', '"gelu"'),
+      ),
+    ]
+    let spare = 1
+    const route = (req: ChatRequest): string => {
+      const isFix = req.messages.some((m) => m.content.includes('crashed ('))
+      return (
+        (isFix ? fixes.shift() : proposals.shift()) ??
+        editReply('spare', 'SEED = 1', `SEED = ${++spare}`)
+      )
+    }
+    const server: ScriptedServer = await startScriptedServer([], { content: route })
+    cleanups.push(() => server.close())
+    const llm = new LlmProposer({
+      baseURL: server.url,
+      model: 'm',
+      compile: pyCompileCheck(python),
+      maxAttempts: 3,
+    })
+    const { loop, store, events, dataDir } = await makeLoop(llm, { maxExperiments: 6 })
+    const result = await loop.run(AbortSignal.timeout(90_000))
+
+    expect(result.experiments).toBe(6)
+    const runs = store.ownRuns(loop.init.author)
+    expect(runs.map((r) => `${r.fields.status}:${r.local.source}`)).toEqual([
+      'keep:baseline',
+      'keep:llm',
+      'discard:llm',
+      'crash:llm',
+      'keep:llm-fix',
+      'discard:llm',
+    ])
+    expect(events['proposal-rejected'].map((e) => e.kind)).toEqual([
+      'empty-reply',
+      'edit-not-applied',
+      'wrong-file',
+    ])
+    const crash = runs[3]
+    expect(crash?.fields.valBpb).toBe(0)
+    expect(crash?.local.crashReason).toBe('exit-code')
+    expect(crash?.fields.description).toMatch(
+      /raise on purpose \[crash: exit-code: exit code 1: RuntimeError: boom/,
+    )
+    expect(events['experiment-finished'][3]?.crash?.tail).toContain('Traceback')
+    // the narrower model was proposed on the baseline while LR ran, then rebased onto the keep
+    expect(runs[2]?.fields.parentHash).toBe(runs[1]?.fields.fileHash)
+    expect(runs[2]?.fields.diff).toMatch(/-WIDTH = 64.*\n\+WIDTH = 32/)
+    expect(runs[2]?.fields.diff).not.toMatch(/^[-+]LR/m)
+    // the fix was asked with the log tail, and the speculative proposal made during the crash
+    // was rebased onto the fix
+    expect(
+      server.requests.some((r) => r.messages.some((m) => m.content.includes('RuntimeError: boom'))),
+    ).toBe(true)
+    expect(runs[5]?.fields.parentHash).toBe(runs[4]?.fields.fileHash)
+    expect(events['parent-changed']).toHaveLength(3)
+    expect(events.progress.length).toBeGreaterThan(0)
+    expect(runs.map((r) => r.fields.seq)).toEqual([1, 2, 3, 4, 5, 6])
+    // after the first experiment, the next proposal was always ready when training ended
+    const waits = events['experiment-finished'].slice(2).map((e) => e.phases.propose)
+    expect(Math.max(...waits)).toBeLessThan(0.5)
+    await expectConsistent(dataDir, store, loop.init.author)
+  })
+
+  it('never repeats an edit on a parent and is reproducible from its seed', async () => {
+    const runOnce = async (seed: number): Promise<string[]> => {
+      const { loop, store, dataDir } = await makeLoop(
+        new BuiltinProposer({ seed, baselineText: baseline }),
+        {
+          maxExperiments: 9,
+        },
+      )
+      await loop.run(AbortSignal.timeout(90_000))
+      const runs = store.ownRuns(loop.init.author)
+      const pairs = runs.map((r) => `${r.fields.parentHash}>${r.fields.fileHash}`)
+      expect(new Set(pairs).size).toBe(pairs.length)
+      for (const r of runs.slice(1)) {
+        expect(r.fields.description).toMatch(/^[A-Z_]+ \S+ -> \S+$/)
+        expect(r.fields.status).not.toBe('crash')
+      }
+      await expectConsistent(dataDir, store, loop.init.author)
+      return runs.map((r) => r.fields.description)
+    }
+    const first = await runOnce(3)
+    expect(await runOnce(3)).toEqual(first)
+  })
+
+  it('gives up when the unmodified baseline keeps crashing', async () => {
+    const broken = baseline.replace('import math', 'import math\nraise SystemExit(3)')
+    const { loop, store } = await makeLoop(new BuiltinProposer(), {
+      baselineText: broken,
+      maxBaselineCrashes: 2,
+    })
+    await expect(loop.run(AbortSignal.timeout(60_000))).rejects.toMatchObject({
+      name: 'BaselineCrashError',
+    })
+    expect(store.ownRuns(loop.init.author).map((r) => r.fields.status)).toEqual(['crash', 'crash'])
+  })
+
+  it('falls back to the built-in proposer when the endpoint is down', async () => {
+    const llm = new LlmProposer({
+      baseURL: 'http://127.0.0.1:9/v1',
+      model: 'm',
+      compile: pyCompileCheck(python),
+      maxAttempts: 1,
+    })
+    const { loop, store, events } = await makeLoop(llm, {
+      fallback: new BuiltinProposer(),
+      maxExperiments: 2,
+    })
+    await loop.run(AbortSignal.timeout(60_000))
+    expect(store.ownRuns(loop.init.author).map((r) => r.local.source)).toEqual([
+      'baseline',
+      'builtin',
+    ])
+    expect(events['proposal-failed'][0]).toMatchObject({ source: 'llm', fallback: 'builtin' })
+  })
+})
