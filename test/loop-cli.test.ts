@@ -1,0 +1,174 @@
+/**
+ * `loopnet start` and `loopnet status` as real processes: a short run of the real trainer, a
+ * clean SIGTERM mid-run, and a SIGKILL mid-run followed by a resume that loses nothing and
+ * repairs results.tsv and git from the store.
+ */
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { execa, type ResultPromise } from 'execa'
+import { simpleGit } from 'simple-git'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Store } from '../node/store/store.ts'
+
+const bin = fileURLToPath(new URL('../bin/loopnet.js', import.meta.url))
+const fixtureTrainer = fileURLToPath(new URL('./fixtures/agent/trainer', import.meta.url))
+const children: ResultPromise[] = []
+
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL')
+})
+
+interface Event {
+  event: string
+  [key: string]: unknown
+}
+
+/** A `loopnet start --json` process whose events can be awaited (never slept on). */
+function start(args: string[], env: Record<string, string> = {}) {
+  const child = execa(process.execPath, ['--no-warnings', bin, 'start', '--json', ...args], {
+    env,
+    reject: false,
+    buffer: { stdout: false, stderr: true },
+  })
+  children.push(child)
+  const events: Event[] = []
+  const waiters: Array<{ match: (e: Event) => boolean; resolve: (e: Event) => void }> = []
+  let partial = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n')
+    partial = lines.pop() ?? ''
+    for (const line of lines) {
+      if (line.trim() === '') continue
+      const e = JSON.parse(line) as Event
+      events.push(e)
+      for (const w of [...waiters])
+        if (w.match(e)) waiters.splice(waiters.indexOf(w), 1) && w.resolve(e)
+    }
+  })
+  const next = (match: (e: Event) => boolean, ms = 60_000): Promise<Event> => {
+    const seen = events.find(match)
+    if (seen !== undefined) return Promise.resolve(seen)
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching event within ${ms} ms`)), ms)
+      waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e)) })
+    })
+  }
+  return { child, events, next }
+}
+
+async function status(dataDir: string): Promise<Record<string, unknown>> {
+  const res = await execa(process.execPath, [
+    '--no-warnings',
+    bin,
+    'status',
+    '--json',
+    '--data-dir',
+    dataDir,
+  ])
+  return JSON.parse(res.stdout) as Record<string, unknown>
+}
+
+const finished = (seq: number) => (e: Event) =>
+  e.event === 'experiment-finished' && (e.record as { seq: number }).seq === seq
+
+describe('loopnet start (real trainer)', () => {
+  it('runs the baseline and one edit, journals both and reports status', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-cli-'))
+    const run = start(['--data-dir', dataDir, '--budget', '2', '--max-experiments', '2'])
+    const result = await run.child
+    expect(result.exitCode).toBe(0)
+    const done = run.events.filter((e) => e.event === 'experiment-finished')
+    expect(done.map((e) => (e.record as { status: string }).status)[0]).toBe('keep')
+    expect(['keep', 'discard']).toContain((done[1]?.record as { status: string }).status)
+    expect(run.events.some((e) => e.event === 'progress')).toBe(true)
+    const tsv = readFileSync(join(dataDir, 'results.tsv'), 'utf8').trimEnd().split('\n')
+    expect(tsv[0]).toMatch(/^commit\tval_bpb\tmemory_gb\tstatus\tdescription\t/)
+    for (const line of tsv.slice(1))
+      expect(line).toMatch(/^[0-9a-f]{7}\t\d+\.\d{6}\t\d+\.\d\t(keep|discard)\t/)
+    const s = await status(dataDir)
+    expect(s).toMatchObject({ running: false, counts: { total: 2, crash: 0 } })
+    expect((s.best as { tier: string }).tier).toMatch(/^cpu-\d+c$/)
+  })
+
+  it('stops cleanly on SIGTERM: the run is killed and recorded as interrupted, nothing published', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-cli-term-'))
+    const run = start(['--data-dir', dataDir, '--budget', '30'])
+    await run.next((e) => e.event === 'experiment-started')
+    const during = await status(dataDir)
+    expect(during).toMatchObject({
+      running: true,
+      phase: 'training',
+      current: { seq: 1, description: 'baseline' },
+    })
+    const trainerPid = (during.current as { trainerPid: number }).trainerPid
+    run.child.kill('SIGTERM')
+    const result = await run.child
+    expect(result.exitCode).toBe(0)
+    expect(run.events.map((e) => e.event).slice(-2)).toEqual(['experiment-interrupted', 'stopped'])
+    expect(() => process.kill(trainerPid, 0)).toThrow() // the trainer's group is gone
+    expect(await status(dataDir)).toMatchObject({ running: false, counts: { total: 0 } })
+  })
+})
+
+describe('loopnet start (fixture trainer)', () => {
+  it('loses nothing to a SIGKILL mid-run and resumes from the best kept commit', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-cli-kill-'))
+    const env = {
+      LOOPNET_TRAINER_DIR: fixtureTrainer,
+      FIXTURE_STEP_SECONDS: '0.1',
+      FIXTURE_STEPS: '5',
+    }
+    const first = start(['--data-dir', dataDir, '--budget', '1', '--seed', '5'], env)
+    await first.next(finished(4))
+    await first.next((e) => e.event === 'progress' && e.seq === 5)
+    first.child.kill('SIGKILL')
+    await first.child
+    const recorded = first.events.filter((e) => e.event === 'experiment-finished').length
+
+    const store = new Store(join(dataDir, 'store.sqlite'))
+    const author = store.nodeId()
+    const before = store.ownRuns(author)
+    store.close()
+    expect(before).toHaveLength(recorded)
+    // worst cases of a kill between the store and the rest: a lost tsv line, a torn one, and
+    // the branch left on a discarded commit
+    const tsvPath = join(dataDir, 'results.tsv')
+    const lines = readFileSync(tsvPath, 'utf8').split('\n')
+    writeFileSync(tsvPath, lines.slice(0, -2).join('\n'))
+    appendFileSync(tsvPath, '\nabc1234\t2.1')
+    const git = simpleGit(join(dataDir, 'workspace'))
+    const parked = before.find((r) => r.fields.status !== 'keep') ?? before[0]
+    await git.raw(['reset', '-q', '--hard', parked?.local.commit ?? 'HEAD'])
+
+    const second = start(
+      ['--data-dir', dataDir, '--budget', '1', '--seed', '5', '--max-experiments', '2'],
+      env,
+    )
+    const resumed = await second.next((e) => e.event === 'resumed')
+    const lastKeep = before.filter((r) => r.fields.status === 'keep').at(-1)
+    expect(resumed).toMatchObject({
+      experiments: recorded,
+      parentHash: lastKeep?.fields.fileHash,
+      commit: lastKeep?.local.commit,
+    })
+    expect((await second.child).exitCode).toBe(0)
+
+    const after = new Store(join(dataDir, 'store.sqlite'))
+    const runs = after.ownRuns(author)
+    after.close()
+    expect(runs.map((r) => r.fields.seq)).toEqual(runs.map((_, i) => i + 1))
+    expect(runs).toHaveLength(recorded + 2)
+    expect(runs.slice(0, recorded)).toEqual(before)
+    expect(runs[recorded]?.fields.parentHash).toBe(lastKeep?.fields.fileHash)
+    const tsv = readFileSync(tsvPath, 'utf8').trimEnd().split('\n')
+    expect(tsv.slice(1).map((l) => l.split('\t')[0])).toEqual(
+      runs.map((r) => r.local.commit.slice(0, 7)),
+    )
+    const kept = runs.filter((r) => r.fields.status === 'keep')
+    expect((await git.raw(['rev-parse', 'HEAD'])).trim()).toBe(kept.at(-1)?.local.commit)
+    expect((await git.status()).isClean()).toBe(true)
+  })
+})
