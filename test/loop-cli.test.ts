@@ -53,7 +53,13 @@ function start(args: string[], env: Record<string, string> = {}) {
     if (seen !== undefined) return Promise.resolve(seen)
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no matching event within ${ms} ms`)), ms)
-      waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e)) })
+      waiters.push({
+        match,
+        resolve: (e) => {
+          clearTimeout(timer)
+          resolve(e)
+        },
+      })
     })
   }
   return { child, events, next }
@@ -80,9 +86,12 @@ describe('loopnet start (real trainer)', () => {
     const run = start(['--data-dir', dataDir, '--budget', '2', '--max-experiments', '2'])
     const result = await run.child
     expect(result.exitCode).toBe(0)
-    const done = run.events.filter((e) => e.event === 'experiment-finished')
-    expect(done.map((e) => (e.record as { status: string }).status)[0]).toBe('keep')
-    expect(['keep', 'discard']).toContain((done[1]?.record as { status: string }).status)
+    const statuses = run.events
+      .filter((e) => e.event === 'experiment-finished')
+      .map((e) => (e.record as { status: string }).status)
+    expect(statuses).toHaveLength(2)
+    expect(statuses[0]).toBe('keep')
+    expect(['keep', 'discard']).toContain(statuses[1])
     expect(run.events.some((e) => e.event === 'progress')).toBe(true)
     const tsv = readFileSync(join(dataDir, 'results.tsv'), 'utf8').trimEnd().split('\n')
     expect(tsv[0]).toMatch(/^commit\tval_bpb\tmemory_gb\tstatus\tdescription\t/)
