@@ -19,6 +19,7 @@ export { fetchProtocol, resultsTopic, syncProtocol } from './topic.ts'
 export type { ExperimentFields, ExperimentStatus } from './types.ts'
 export {
   applyRecordDiff,
+  checkAgainstLocalState,
   checkDiffYieldsFile,
   checkPlausibility,
   checkSchema,

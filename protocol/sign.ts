@@ -9,8 +9,25 @@ import { type EncodedRecord, type SignedRecord, signingBytes, toEncodedRecord } 
 import type { ExperimentFields } from './types.ts'
 import { checkPlausibility, checkSchema } from './validation/schema.ts'
 
+/** Parsed author keys: every node checks every record once per hop, mostly from few authors. */
+const AUTHOR_KEY_CACHE_SIZE = 1024
+const authorKeys = new Map<string, PublicKey>()
+
 /** The public key inside an author's Ed25519 peer id. */
 export function authorPublicKey(author: string): PublicKey {
+  const cached = authorKeys.get(author)
+  if (cached !== undefined) return cached
+  const key = parseAuthorKey(author)
+  if (authorKeys.size >= AUTHOR_KEY_CACHE_SIZE) {
+    // Maps iterate in insertion order: drop the oldest.
+    const oldest = authorKeys.keys().next().value
+    if (oldest !== undefined) authorKeys.delete(oldest)
+  }
+  authorKeys.set(author, key)
+  return key
+}
+
+function parseAuthorKey(author: string): PublicKey {
   let publicKey: PublicKey | undefined
   try {
     const peerId = peerIdFromString(author)

@@ -10,7 +10,11 @@ import { type EncodedRecord, recordId } from '../../protocol/record.ts'
 import { signRecord } from '../../protocol/sign.ts'
 import { resultsTopic } from '../../protocol/topic.ts'
 import type { ExperimentFields } from '../../protocol/types.ts'
-import { validateRecord } from '../../protocol/validation/index.ts'
+import {
+  checkAgainstLocalState,
+  type ValidationContext,
+  validateRecord,
+} from '../../protocol/validation/index.ts'
 import { TypedEventEmitter } from './events.ts'
 import { PublishQueue } from './gossip/publish-queue.ts'
 import { createRecordValidator } from './gossip/validator.ts'
@@ -172,7 +176,8 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
   ): Promise<PublishedRecord> {
     const encoded = await signRecord(fields, this.privateKey, options)
     if (!this.store.has(encoded.id)) {
-      await validateRecord(encoded.bytes, this.validationContext(options.signal))
+      // signRecord ran the stateless checks; verifying our own fresh signature would be waste.
+      checkAgainstLocalState(encoded.record, this.validationContext())
       this.ingest(encoded, 'self')
     }
     const sent = this.queue.publish(encoded.id, encoded.bytes)
@@ -216,12 +221,11 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
     return detail
   }
 
-  private validationContext(signal?: AbortSignal) {
+  private validationContext(): ValidationContext {
     return {
       genesis: this.genesis,
-      lastSeq: (author: string) => this.store.lastSeq(author),
-      getFile: (hash: string) => this.store.getFile(hash),
-      ...(signal !== undefined ? { signal } : {}),
+      lastSeq: (author) => this.store.lastSeq(author),
+      getFile: (hash) => this.store.getFile(hash),
     }
   }
 

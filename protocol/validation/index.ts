@@ -16,6 +16,7 @@ import {
 } from '../errors.ts'
 import { decodeRecord, type EncodedRecord, recordId } from '../record.ts'
 import { verifyRecordSignature } from '../sign.ts'
+import type { ExperimentFields } from '../types.ts'
 import { checkDiffYieldsFile } from './diff.ts'
 import { checkPlausibility, checkSchema, checkSignatureShape } from './schema.ts'
 
@@ -49,6 +50,19 @@ export async function validateRecord(
   if (!(await verifyRecordSignature(record, { signal: ctx.signal }))) {
     throw new InvalidSignatureError(`signature does not verify for ${record.author}`)
   }
+  checkAgainstLocalState(record, ctx)
+  return { id: recordId(bytes), bytes, record }
+}
+
+/**
+ * The checks that depend on what this node holds: seq order (when ctx.lastSeq is given) and the
+ * diff against a known parent. Also what a node runs on its own freshly signed record, whose
+ * stateless checks signRecord has already done.
+ */
+export function checkAgainstLocalState(record: ExperimentFields, ctx: ValidationContext): void {
+  if (record.genesis !== ctx.genesis) {
+    throw new WrongGenesisError(`genesis ${record.genesis}, this swarm is ${ctx.genesis}`)
+  }
   const last = ctx.lastSeq?.(record.author)
   if (last !== undefined && record.seq <= last) {
     throw new SeqNotMonotonicError(`seq ${record.seq} <= last known ${last} of ${record.author}`)
@@ -58,5 +72,4 @@ export async function validateRecord(
     const parentText = ctx.getFile?.(record.parentHash)
     if (parentText !== undefined) checkDiffYieldsFile(parentText, record.diff, record.fileHash)
   }
-  return { id: recordId(bytes), bytes, record }
 }

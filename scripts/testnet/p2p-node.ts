@@ -6,7 +6,7 @@
  *   node scripts/testnet/p2p-node.ts --data-dir DIR --genesis HEX [--listen MA] [--bootstrap MA]...
  *
  * Commands: publish {fields?, size?} | publish-bad {kind} | put-file {text, hash?} |
- * fetch {hash} | score {peer, below?} | peers | count | dial {addr} | stop. Each may carry "req", echoed back.
+ * fetch {hash} | score {peer, below?} | peers | count | stats | dial {addr} | stop. Each may carry "req", echoed back.
  */
 import { randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline'
@@ -161,7 +161,13 @@ async function handle(c: Command): Promise<void> {
         (c.fields ?? {}) as Partial<ExperimentFields>,
       )
       const published = await node.publish(fields)
-      emit('published', { req, t, id: published.id, seq: fields.seq })
+      emit('published', {
+        req,
+        t,
+        id: published.id,
+        seq: fields.seq,
+        bytes: published.bytes.length,
+      })
       published.sent.then(
         () => emit('sent', { req, id: published.id }),
         () => {},
@@ -203,6 +209,9 @@ async function handle(c: Command): Promise<void> {
       return
     case 'peers':
       emit('peers', { req, peers: node.getPeers() })
+      return
+    case 'stats':
+      emit('stats', { req, rss: process.memoryUsage().rss })
       return
     case 'count':
       emit('count', { req, records: store.size })
