@@ -1,0 +1,103 @@
+/** In-process tests of node/p2p's pure parts: no sockets, no processes. */
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { createPeerScoreParams, validatePeerScoreParams } from '@libp2p/gossipsub/score'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { peerScoreParams, SCORE_THRESHOLDS } from '../node/p2p/gossip/scoring-parameters.ts'
+import { toTopicValidatorResult } from '../node/p2p/gossip/validator.ts'
+import { InvalidIdentityError, loadOrCreateIdentity } from '../node/p2p/identity.ts'
+import { buildPage } from '../node/p2p/sync/sync.ts'
+import { SYNC_PAGE_BYTES } from '../protocol/constants.ts'
+import { decodeRecord } from '../protocol/record.ts'
+import { signRecord } from '../protocol/sign.ts'
+import { MemoryStore } from './fixtures/p2p/memory-store.ts'
+import { makeFields } from './fixtures/p2p/records.ts'
+
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'loopnet-p2p-units-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('identity', () => {
+  it('creates an Ed25519 key once (mode 0600) and loads the same one after', async () => {
+    const first = await loadOrCreateIdentity(join(dir, 'node'))
+    const again = await loadOrCreateIdentity(join(dir, 'node'))
+    expect(first.type).toBe('Ed25519')
+    expect(peerIdFromPrivateKey(again).equals(peerIdFromPrivateKey(first))).toBe(true)
+    expect((await stat(join(dir, 'node', 'identity.key'))).mode & 0o777).toBe(0o600)
+  })
+
+  it('refuses a corrupt identity file instead of replacing it', async () => {
+    await writeFile(join(dir, 'identity.key'), 'not a key')
+    await expect(loadOrCreateIdentity(dir)).rejects.toBeInstanceOf(InvalidIdentityError)
+  })
+})
+
+describe('gossip verdicts and scoring', () => {
+  it('maps verdicts to gossipsub results', () => {
+    expect(toTopicValidatorResult('accept')).toBe(TopicValidatorResult.Accept)
+    expect(toTopicValidatorResult('ignore')).toBe(TopicValidatorResult.Ignore)
+    expect(toTopicValidatorResult('reject')).toBe(TopicValidatorResult.Reject)
+  })
+
+  it('one invalid record puts even a long-standing peer below the gossip threshold', () => {
+    const topic = '/loopnet/g/results/1'
+    const params = createPeerScoreParams(peerScoreParams({ topic, localSwarm: true }))
+    expect(() => validatePeerScoreParams(params)).not.toThrow()
+    const t = params.topics[topic]
+    if (t === undefined) throw new Error('no params for the results topic')
+    // gossipsub's formula (P1, P2 capped, P4 squared) for a peer at every positive cap.
+    const score = (invalid: number) => {
+      const positive =
+        t.timeInMeshCap * t.timeInMeshWeight +
+        t.firstMessageDeliveriesCap * t.firstMessageDeliveriesWeight
+      const topicScore =
+        Math.min(positive, params.topicScoreCap) + invalid ** 2 * t.invalidMessageDeliveriesWeight
+      return topicScore * t.topicWeight
+    }
+    expect(score(0)).toBeGreaterThan(0)
+    expect(score(1)).toBeLessThan(SCORE_THRESHOLDS.gossipThreshold)
+    expect(score(3)).toBeLessThan(SCORE_THRESHOLDS.graylistThreshold)
+  })
+})
+
+describe('sync pages', () => {
+  it('pages by count, says when done, and cuts pages by bytes without losing a record', async () => {
+    const key = await generateKeyPair('Ed25519')
+    const store = new MemoryStore()
+    // 24 records of ~200 KiB: 4 MiB of page holds 20 of them.
+    for (let seq = 1; seq <= 24; seq++) {
+      const signed = await signRecord(
+        makeFields(key, { seq, diff: `${'+'.repeat(200 * 1024)}\n` }),
+        key,
+      )
+      store.add(signed)
+    }
+    const byCount = buildPage(store, 0, 5)
+    expect(byCount.records).toHaveLength(5)
+    expect(byCount.nextCursor).toBe(5)
+    expect(byCount.done).toBe(false)
+
+    const seen: number[] = []
+    let cursor = 0
+    for (let pages = 0; ; pages++) {
+      const page = buildPage(store, cursor, 500)
+      const bytes = page.records.reduce((n, r) => n + r.length, 0)
+      expect(bytes).toBeLessThanOrEqual(SYNC_PAGE_BYTES)
+      seen.push(...page.records.map((r) => decodeRecord(r).seq))
+      cursor = page.nextCursor
+      if (page.done) {
+        expect(pages).toBe(1)
+        break
+      }
+    }
+    expect(seen).toEqual(Array.from({ length: 24 }, (_, i) => i + 1))
+  })
+})
