@@ -22,7 +22,7 @@ import type { LocalRun, PublishedRun, ResultSink, SwarmView } from './interfaces
 import { appendTsvLine, formatTsvLine, reconcileTsv } from './journal.ts'
 import type { Proposal, ProposalContext, Proposer, TriedExperiment } from './proposer.ts'
 import { killOrphanTrainer, type RunState, readRunState, writeRunState } from './run-state.ts'
-import { type CrashReason, Runner, type RunOutcome } from './runner.ts'
+import { type CrashReason, Runner, type RunOutcome, topLevelImports } from './runner.ts'
 import type { Progress } from './summary.ts'
 import { formatCommitMessage } from './trailers.ts'
 import { rebaseProposal, recordDiff, validateProposal } from './validate.ts'
@@ -53,8 +53,10 @@ export interface AgentLoopInit {
   minDelta?: number
   /** Stop after this many experiments (default: never). */
   maxExperiments?: number
-  /** Prepare the next proposal while training (default true). */
+  /** Prepare the next proposal while training, and the next interpreter during eval (default true). */
   pipeline?: boolean
+  /** Start the next interpreter during the current run's eval (default: as `pipeline`). */
+  warmStart?: boolean
   /** Fix attempts a proposer with fix() gets per crash (default 2). */
   maxFixAttempts?: number
   /** Consecutive crashes of the unmodified baseline before giving up (default 3). */
@@ -154,6 +156,8 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       trainerDir: init.trainerDir,
       budgetSeconds: init.budgetSeconds,
       graceSeconds: init.graceSeconds ?? 60,
+      warmStart: init.warmStart ?? init.pipeline !== false,
+      warmImports: topLevelImports(init.baselineText),
       ...(init.env !== undefined ? { env: init.env } : {}),
     })
     this.compile = init.compile ?? pyCompileCheck(init.python)
@@ -288,6 +292,8 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
             const p = { ...progress }
             if (p.fraction === undefined && p.trainingSeconds !== undefined)
               p.fraction = Math.min(1, p.trainingSeconds / this.init.budgetSeconds)
+            // training is over, eval begins: the next interpreter may import now
+            if ((p.fraction ?? 0) >= 1) this.runner.prewarm(this.workspace.dir)
             this.emit('progress', { ...p, seq, elapsedSeconds })
             this.patchCurrent({
               step: p.step,
@@ -296,6 +302,8 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
             })
           },
         })
+        if (outcome.kind !== 'interrupted' && experiments + 1 < max)
+          this.runner.prewarm(this.workspace.dir)
         if (outcome.kind === 'interrupted') {
           await this.workspace.resetTo(parent.commit)
           this.emit('experiment-interrupted', { seq, description: proposal.description })
@@ -343,7 +351,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
             commit,
           })
         } else {
-          await this.workspace.resetTo(parent.commit)
+          await this.workspace.resetTo(parent.commit, false)
         }
         gitSeconds += (performance.now() - t) / 1000
         this.history.push({ id: '', fields: record, local })
@@ -404,6 +412,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
     } catch (err) {
       if (!signal.aborted) throw err // stopping may surface as any error from a killed call
     } finally {
+      this.runner.close()
       await speculative?.catch(() => {})
       this.setState({ phase: 'stopped' }, true)
       await this.stateWrites
@@ -573,7 +582,8 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       if (rebased !== undefined) {
         try {
           const ctx = await this.context(parent, [], signal)
-          await this.validate(rebased, ctx, signal)
+          // unchanged by the rebase: the proposer compiled it already, only the tried-set moved
+          await this.validate(rebased, ctx, signal, rebased !== got)
           return rebased
         } catch (err) {
           if (!isRejection(err)) throw err
@@ -615,9 +625,11 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
     proposal: Proposal,
     ctx: ProposalContext,
     signal: AbortSignal,
+    mayNeedCompile = true,
   ): Promise<void> {
     // a literal swapped for another literal cannot break the syntax: skip python for those
-    const compile: CompileCheck = proposal.source === 'builtin' ? async () => {} : this.compile
+    const skip = proposal.source === 'builtin' || !mayNeedCompile
+    const compile: CompileCheck = skip ? async () => {} : this.compile
     await validateProposal(proposal, ctx.parentText, ctx.exclude, compile, signal)
   }
 

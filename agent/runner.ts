@@ -6,7 +6,7 @@
 import { createWriteStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { execa } from 'execa'
+import { execa, type ResultPromise } from 'execa'
 import { type Progress, parseProgressLine, parseSummary, type Summary } from './summary.ts'
 
 /** Named crash reasons, as journals and records carry them. */
@@ -51,6 +51,59 @@ export interface RunnerInit {
   env?: Record<string, string>
   /** How long SIGTERM gets before SIGKILL. */
   killAfterMs?: number
+  /**
+   * Let prewarm() start the next interpreter with torch and numpy imported while the current
+   * run evaluates, so the next run skips seconds of imports (default true).
+   */
+  warmStart?: boolean
+  /** Modules the warm interpreter imports (default: numpy, torch, prepare). */
+  warmImports?: readonly string[]
+}
+
+/**
+ * The warm interpreter: imports what the train file imports, then waits for the path of the
+ * train file on stdin and runs it as __main__, exactly as `python train.py` would. EOF on stdin
+ * (the daemon went away) ends it.
+ */
+function warmPrelude(modules: readonly string[]): string {
+  return `
+import importlib, os, runpy, sys
+for name in ${JSON.stringify(modules)}:
+    try:
+        importlib.import_module(name)  # the seconds every run would spend importing
+    except Exception:
+        pass  # the train file's own import will report it
+line = sys.stdin.readline()
+if not line.strip():
+    sys.exit(0)
+path = os.path.abspath(line.strip())
+sys.argv = [path]
+sys.path.insert(0, os.path.dirname(path))
+runpy.run_path(path, run_name="__main__")
+`
+}
+
+/** Top-level modules a train file imports (`import a.b`, `from c import d`): what to pre-import. */
+export function topLevelImports(text: string): string[] {
+  const out = new Set<string>()
+  for (const m of text.matchAll(
+    /^(?:import\s+([\w.]+(?:\s*,\s*[\w.]+)*)|from\s+([\w.]+)\s+import\b)/gm,
+  )) {
+    for (const name of (m[1] ?? m[2] ?? '').split(',')) {
+      const trimmed = name.trim()
+      if (trimmed !== '' && !trimmed.startsWith('.')) out.add(trimmed)
+    }
+  }
+  return [...out]
+}
+
+interface WarmProcess {
+  child: ResultPromise<{ stdin: 'pipe'; all: true; buffer: false; detached: true; reject: false }>
+  cwd: string
+  /** Output before the run began (import warnings), replayed into its log. */
+  early: Buffer[]
+  onData: ((chunk: Buffer) => void) | undefined
+  exited: boolean
 }
 
 export interface RunRequest {
@@ -79,16 +132,11 @@ export class Runner {
     return 2 * this.init.budgetSeconds + this.init.graceSeconds
   }
 
-  async run(req: RunRequest): Promise<RunOutcome> {
-    await mkdir(dirname(req.logPath), { recursive: true })
-    const log = createWriteStream(req.logPath)
-    const ring: string[] = []
-    const t0 = performance.now()
-    let firstStepAt: number | undefined
-    let killedFor: 'timeout' | 'interrupted' | undefined
+  private warm: WarmProcess | undefined
 
-    const child = execa(this.init.python, [req.trainFile], {
-      cwd: req.cwd,
+  private spawn(cwd: string, args: string[], stdin: 'ignore' | 'pipe' = 'ignore') {
+    return execa(this.init.python, args, {
+      cwd,
       env: {
         PYTHONPATH: this.init.trainerDir,
         LOOPNET_TIME_BUDGET: String(this.init.budgetSeconds),
@@ -97,12 +145,64 @@ export class Runner {
       },
       // own process group: the kill reaches torch's workers and compile subprocesses too
       detached: true,
-      stdin: 'ignore',
+      stdin,
       all: true,
       buffer: false,
       reject: false,
       cleanup: false,
     })
+  }
+
+  /**
+   * Starts the next run's interpreter now (call it when the current run has finished training:
+   * the imports then overlap its eval and the bookkeeping, never the timed training).
+   */
+  prewarm(cwd: string): void {
+    if (this.init.warmStart === false || this.warm !== undefined) return
+    const modules = this.init.warmImports ?? ['numpy', 'torch', 'prepare']
+    const child = this.spawn(cwd, ['-c', warmPrelude(modules)], 'pipe') as WarmProcess['child']
+    const warm: WarmProcess = { child, cwd, early: [], onData: undefined, exited: false }
+    child.all?.on('data', (chunk: Buffer) => {
+      if (warm.onData !== undefined) warm.onData(chunk)
+      else if (warm.early.length < 256) warm.early.push(chunk)
+    })
+    void child.finally(() => {
+      warm.exited = true
+    })
+    this.warm = warm
+  }
+
+  /** The warm interpreter, if one is alive for this directory; a stale one is discarded. */
+  private takeWarm(cwd: string): WarmProcess | undefined {
+    const warm = this.warm
+    this.warm = undefined
+    if (warm === undefined) return undefined
+    if (!warm.exited && warm.cwd === cwd && warm.child.pid !== undefined) return warm
+    this.discard(warm)
+    return undefined
+  }
+
+  private discard(warm: WarmProcess): void {
+    warm.child.stdin?.end()
+    if (warm.child.pid !== undefined && !warm.exited) signalGroup(warm.child.pid, 'SIGKILL')
+  }
+
+  /** Ends a waiting warm interpreter (at stop). */
+  close(): void {
+    if (this.warm !== undefined) this.discard(this.warm)
+    this.warm = undefined
+  }
+
+  async run(req: RunRequest): Promise<RunOutcome> {
+    await mkdir(dirname(req.logPath), { recursive: true })
+    const log = createWriteStream(req.logPath)
+    const ring: string[] = []
+    const t0 = performance.now()
+    let firstStepAt: number | undefined
+    let killedFor: 'timeout' | 'interrupted' | undefined
+
+    const warm = this.takeWarm(req.cwd)
+    const child = warm?.child ?? this.spawn(req.cwd, [req.trainFile])
     if (child.pid !== undefined) req.onSpawn?.(child.pid)
 
     const killGroup = (why: 'timeout' | 'interrupted'): void => {
@@ -130,12 +230,19 @@ export class Runner {
         req.onProgress?.(progress)
       }
     }
-    child.all?.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       log.write(chunk)
       const parts = (partial + chunk.toString('utf8')).split(/\r\n|\r|\n/)
       partial = parts.pop() ?? ''
       for (const line of parts) onLine(line)
-    })
+    }
+    if (warm !== undefined) {
+      for (const chunk of warm.early.splice(0)) onData(chunk)
+      warm.onData = onData
+      warm.child.stdin?.end(`${req.trainFile}\n`)
+    } else {
+      child.all?.on('data', onData)
+    }
 
     const result = await child
     clearTimeout(timer)

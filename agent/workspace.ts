@@ -121,9 +121,12 @@ export class Workspace {
     await this.repo.raw(['update-ref', `refs/loopnet/experiments/${seq}`, commit])
   }
 
-  /** Branch, index and work tree to exactly this commit; stray files removed. */
-  async resetTo(commit: string): Promise<void> {
+  /**
+   * Branch, index and work tree to exactly this commit. `clean` (stray files removed) costs a
+   * process per call, so the per-experiment path skips it: only train.py ever changes there.
+   */
+  async resetTo(commit: string, clean = true): Promise<void> {
     await this.repo.raw(['reset', '-q', '--hard', commit])
-    await this.repo.raw(['clean', '-fdq'])
+    if (clean) await this.repo.raw(['clean', '-fdq'])
   }
 }

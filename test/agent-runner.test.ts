@@ -105,6 +105,32 @@ describe('Runner', () => {
     expect(await eventually(() => !running(child))).toBe(true)
   })
 
+  it('runs train files in a prewarmed interpreter exactly as a cold one would', async () => {
+    const r = new Runner({
+      python,
+      trainerDir: runs,
+      budgetSeconds: 1,
+      graceSeconds: 5,
+      warmImports: ['json'],
+    })
+    r.prewarm(runs)
+    const ok = await run('ok.py', r, new AbortController().signal)
+    expect(ok).toMatchObject({ kind: 'ok', summary: { valBpb: 1.234567 } })
+    expect(readFileSync(join(logs, 'ok.py.log'), 'utf8')).toContain('some warning on stderr')
+    r.prewarm(runs)
+    const crash = await run('raises.py', r, new AbortController().signal)
+    expect(crash).toMatchObject({
+      kind: 'crash',
+      reason: 'exit-code',
+      message: /RuntimeError: boom/,
+    })
+    if (crash.kind === 'crash') expect(crash.tail).toMatch(/Traceback/)
+    r.prewarm(runs)
+    const pid = (r as unknown as { warm: { child: { pid: number } } }).warm.child.pid
+    r.close()
+    expect(await eventually(() => !running(pid))).toBe(true)
+  })
+
   it('stops on abort and reports interrupted, not a crash', async () => {
     const controller = new AbortController()
     const r = runner(60, 60)

@@ -33,7 +33,8 @@ Options:
   --seed N               seed of the built-in proposer (default 0)
   --min-delta X          keep only gains larger than X bpb (default 0)
   --python PATH          python interpreter (default: /usr/bin/python3 or $LOOPNET_PYTHON)
-  --no-pipeline          do not prepare the next proposal while training
+  --no-pipeline          do not prepare the next proposal while training, nor the next
+                         interpreter (imports) during the current run's eval
   --json                 one JSON object per event on stdout
   --base-url URL         OpenAI-compatible endpoint for --proposer llm ($OPENAI_BASE_URL)
   --api-key KEY          its key ($OPENAI_API_KEY)
