@@ -144,6 +144,8 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
   private running: Promise<LoopResult> | undefined
   private readonly startedAt = Date.now()
   private stateWrites: Promise<void> = Promise.resolve()
+  /** Hashes of speculative rebased files already known to compile. */
+  private readonly compiled = new Set<string>()
   private lastStateWrite = 0
   private state: RunState
 
@@ -279,7 +281,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
             logPath,
           },
         })
-        if (this.init.pipeline !== false && speculative === undefined)
+        if (this.init.pipeline !== false && speculative === undefined && experiments + 1 < max)
           speculative = this.speculate(proposal, parent, signal)
         const outcome = await this.runner.run({
           cwd: this.workspace.dir,
@@ -307,6 +309,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
         if (outcome.kind === 'interrupted') {
           await this.workspace.resetTo(parent.commit)
           this.emit('experiment-interrupted', { seq, description: proposal.description })
+          this.state.interrupted = { seq, description: proposal.description, at: Date.now() }
           break
         }
 
@@ -561,7 +564,17 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       : parent
     return (async () => {
       const ctx = await this.context(base, parent.baseline ? [] : [running], signal)
-      return this.init.proposer.propose(ctx, signal)
+      const proposal = await this.init.proposer.propose(ctx, signal)
+      // should `running` be kept, the proposal is rebased onto it: compile that variant now,
+      // while training, instead of after it
+      const ifKept = parent.baseline ? undefined : rebaseProposal(proposal, running.text)
+      if (ifKept !== undefined && proposal.source !== 'builtin') {
+        await this.compile(ifKept.text, signal).then(
+          () => this.compiled.add(ifKept.fileHash),
+          () => {},
+        )
+      }
+      return proposal
     })().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))
   }
 
@@ -582,8 +595,11 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       if (rebased !== undefined) {
         try {
           const ctx = await this.context(parent, [], signal)
-          // unchanged by the rebase: the proposer compiled it already, only the tried-set moved
-          await this.validate(rebased, ctx, signal, rebased !== got)
+          // unchanged by the rebase, or its rebased form compiled during training: only the
+          // tried-set may have moved
+          const compiled = rebased === got || this.compiled.has(rebased.fileHash)
+          this.compiled.clear()
+          await this.validate(rebased, ctx, signal, !compiled)
           return rebased
         } catch (err) {
           if (!isRejection(err)) throw err

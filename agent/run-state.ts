@@ -27,6 +27,8 @@ export interface RunState {
     logPath: string
   }
   best?: { valBpb: number; fileHash: string; commit: string }
+  /** The run a stop cut short: not published (it says nothing about the idea), retried later. */
+  interrupted?: { seq: number; description: string; at: number }
 }
 
 export function runStatePath(dataDir: string): string {
@@ -66,7 +68,8 @@ export function killOrphanTrainer(state: RunState | undefined, trainFile: string
   if (pid === undefined || state === undefined || isAlive(state.pid) || !isAlive(pid)) return false
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-    if (!cmdline.includes(trainFile)) return false
+    // a cold run names the train file; a warm one runs it through runpy
+    if (!cmdline.includes(trainFile) && !cmdline.includes('runpy.run_path')) return false
     process.kill(-pid, 'SIGKILL')
     return true
   } catch {

@@ -118,7 +118,11 @@ describe('loopnet start (real trainer)', () => {
     expect(result.exitCode).toBe(0)
     expect(run.events.map((e) => e.event).slice(-2)).toEqual(['experiment-interrupted', 'stopped'])
     expect(() => process.kill(trainerPid, 0)).toThrow() // the trainer's group is gone
-    expect(await status(dataDir)).toMatchObject({ running: false, counts: { total: 0 } })
+    expect(await status(dataDir)).toMatchObject({
+      running: false,
+      counts: { total: 0 },
+      interrupted: { seq: 1, description: 'baseline' },
+    })
   })
 })
 

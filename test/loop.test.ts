@@ -153,7 +153,11 @@ describe('AgentLoop', () => {
       compile: pyCompileCheck(python),
       maxAttempts: 3,
     })
-    const { loop, store, events, dataDir } = await makeLoop(llm, { maxExperiments: 6 })
+    // training long enough (1.2 s) for a reply + compile to fit inside it on a busy machine
+    const { loop, store, events, dataDir } = await makeLoop(llm, {
+      maxExperiments: 6,
+      env: { FIXTURE_STEP_SECONDS: '0.4' },
+    })
     const result = await loop.run(AbortSignal.timeout(90_000))
 
     expect(result.experiments).toBe(6)

@@ -142,6 +142,10 @@ const command: Command = {
         detach()
       }
       return 0
+    } catch (err) {
+      // stopped while preparing (prepare.py, the tier probe): nothing ran, nothing to report
+      if (signal.aborted) return 0
+      throw err
     } finally {
       store.close()
     }

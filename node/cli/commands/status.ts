@@ -34,6 +34,8 @@ export interface NodeStatus {
     | { valBpb: number; fileHash: string; tier: string; description: string; seq: number }
     | undefined
   current: RunState['current'] | undefined
+  /** The last run a stop cut short (not recorded as an experiment). */
+  interrupted: RunState['interrupted'] | undefined
 }
 
 export function readStatus(dataDir: string): NodeStatus {
@@ -70,6 +72,7 @@ export function readStatus(dataDir: string): NodeStatus {
       counts,
       best,
       current: running ? state?.current : undefined,
+      interrupted: state?.interrupted,
     }
   } finally {
     store.close()
@@ -94,6 +97,10 @@ export function formatStatus(s: NodeStatus): string {
       `state    running (pid ${s.pid}): #${c.seq} ${c.description} [${c.source}], ${elapsed} s${pct}${c.step !== undefined ? ` step ${c.step}` : ''}`,
     )
   }
+  if (s.interrupted !== undefined && !s.running)
+    lines.push(
+      `last     #${s.interrupted.seq} ${s.interrupted.description} was interrupted by a stop (not recorded)`,
+    )
   return lines.join('\n')
 }
 
