@@ -57,7 +57,8 @@ export async function validateRecord(
 /**
  * The checks that depend on what this node holds: seq order (when ctx.lastSeq is given) and the
  * diff against a known parent. Also what a node runs on its own freshly signed record, whose
- * stateless checks signRecord has already done.
+ * stateless checks signRecord has already done (hence the genesis check again: signRecord does
+ * not know which swarm the node is in).
  */
 export function checkAgainstLocalState(record: ExperimentFields, ctx: ValidationContext): void {
   if (record.genesis !== ctx.genesis) {
