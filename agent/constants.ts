@@ -109,7 +109,7 @@ export function parseChoices(current: string, comment: string): string[] {
 }
 
 /** Tracks whether the next line starts inside a triple-quoted string or open brackets. */
-function scanLine(
+export function scanLine(
   line: string,
   inTriple: string | undefined,
   depth: number,

@@ -22,7 +22,7 @@ import type { LocalRun, PublishedRun, ResultSink, SwarmView } from './interfaces
 import { appendTsvLine, formatTsvLine, reconcileTsv } from './journal.ts'
 import type { Proposal, ProposalContext, Proposer, TriedExperiment } from './proposer.ts'
 import { killOrphanTrainer, type RunState, readRunState, writeRunState } from './run-state.ts'
-import { type CrashReason, Runner, type RunOutcome, topLevelImports } from './runner.ts'
+import { type CrashReason, Runner, type RunOutcome } from './runner.ts'
 import type { Progress } from './summary.ts'
 import { formatCommitMessage } from './trailers.ts'
 import { rebaseProposal, recordDiff, validateProposal } from './validate.ts'
@@ -159,7 +159,6 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       budgetSeconds: init.budgetSeconds,
       graceSeconds: init.graceSeconds ?? 60,
       warmStart: init.warmStart ?? init.pipeline !== false,
-      warmImports: topLevelImports(init.baselineText),
       ...(init.env !== undefined ? { env: init.env } : {}),
     })
     this.compile = init.compile ?? pyCompileCheck(init.python)
@@ -295,7 +294,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
             if (p.fraction === undefined && p.trainingSeconds !== undefined)
               p.fraction = Math.min(1, p.trainingSeconds / this.init.budgetSeconds)
             // training is over, eval begins: the next interpreter may import now
-            if ((p.fraction ?? 0) >= 1) this.runner.prewarm(this.workspace.dir)
+            if ((p.fraction ?? 0) >= 1) this.runner.prewarm(this.workspace.dir, proposal.text)
             this.emit('progress', { ...p, seq, elapsedSeconds })
             this.patchCurrent({
               step: p.step,
@@ -305,7 +304,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
           },
         })
         if (outcome.kind !== 'interrupted' && experiments + 1 < max)
-          this.runner.prewarm(this.workspace.dir)
+          this.runner.prewarm(this.workspace.dir, proposal.text)
         if (outcome.kind === 'interrupted') {
           await this.workspace.resetTo(parent.commit)
           this.emit('experiment-interrupted', { seq, description: proposal.description })

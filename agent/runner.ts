@@ -4,9 +4,10 @@
  * group killed at 2x budget + grace or on abort, and the summary block parsed at the end.
  */
 import { createWriteStream } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { mkdir, readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { execa, type ResultPromise } from 'execa'
+import { scanLine } from './constants.ts'
 import { type Progress, parseProgressLine, parseSummary, type Summary } from './summary.ts'
 
 /** Named crash reasons, as journals and records carry them. */
@@ -52,54 +53,66 @@ export interface RunnerInit {
   /** How long SIGTERM gets before SIGKILL. */
   killAfterMs?: number
   /**
-   * Let prewarm() start the next interpreter with torch and numpy imported while the current
-   * run evaluates, so the next run skips seconds of imports (default true).
+   * Let prewarm() start the next interpreter, imports done, while the current run evaluates,
+   * so the next run skips seconds of `import torch` (default true).
    */
   warmStart?: boolean
-  /** Modules the warm interpreter imports (default: numpy, torch, prepare). */
-  warmImports?: readonly string[]
 }
 
 /**
- * The warm interpreter: imports what the train file imports, then waits for the path of the
- * train file on stdin and runs it as __main__, exactly as `python train.py` would. EOF on stdin
- * (the daemon went away) ends it.
+ * The warm interpreter: runs the train file's prologue (its imports and the environment it sets
+ * before them, e.g. OMP_WAIT_POLICY), then waits for the path of the train file on stdin and
+ * runs the whole file as __main__, exactly as `python train.py` would; the imports then hit the
+ * module cache. EOF on stdin (the daemon went away) ends it.
  */
-function warmPrelude(modules: readonly string[]): string {
-  return `
-import importlib, os, runpy, sys
-for name in ${JSON.stringify(modules)}:
-    try:
-        importlib.import_module(name)  # the seconds every run would spend importing
-    except Exception:
-        pass  # the train file's own import will report it
+const WARM_PRELUDE = `
+import os, runpy, sys
+sys.path.insert(0, os.getcwd())
+try:
+    exec(compile(sys.argv[1], os.path.abspath("train.py"), "exec"), {"__name__": "__loopnet_warm__"})
+except BaseException:
+    pass  # the real run meets the same error and reports it
 line = sys.stdin.readline()
 if not line.strip():
     sys.exit(0)
 path = os.path.abspath(line.strip())
 sys.argv = [path]
-sys.path.insert(0, os.path.dirname(path))
 runpy.run_path(path, run_name="__main__")
 `
-}
 
-/** Top-level modules a train file imports (`import a.b`, `from c import d`): what to pre-import. */
-export function topLevelImports(text: string): string[] {
-  const out = new Set<string>()
-  for (const m of text.matchAll(
-    /^(?:import\s+([\w.]+(?:\s*,\s*[\w.]+)*)|from\s+([\w.]+)\s+import\b)/gm,
-  )) {
-    for (const name of (m[1] ?? m[2] ?? '').split(',')) {
-      const trimmed = name.trim()
-      if (trimmed !== '' && !trimmed.startsWith('.')) out.add(trimmed)
+/**
+ * The head of a train file up to its last top-level import before the first def/class: the
+ * imports and whatever must precede them. A warm interpreter is only used for a file with the
+ * same prologue, so it never runs with settings the file would not have chosen.
+ */
+export function trainPrologue(text: string): string {
+  const lines = text.split('\n')
+  let inTriple: string | undefined
+  let depth = 0
+  let end = -1
+  let statementIsImport = false
+  for (const [i, line] of lines.entries()) {
+    const atTop = inTriple === undefined && depth === 0
+    if (atTop) {
+      if (/^(def|class|async\s+def|if\s+__name__)\b|^@/.test(line)) break
+      statementIsImport = /^(import\s|from\s+\S+\s+import\b)/.test(line)
     }
+    ;[inTriple, depth] = scanLine(line, inTriple, depth)
+    if (
+      statementIsImport &&
+      inTriple === undefined &&
+      depth === 0 &&
+      !line.trimEnd().endsWith('\\')
+    )
+      end = i
   }
-  return [...out]
+  return end < 0 ? '' : `${lines.slice(0, end + 1).join('\n')}\n`
 }
 
 interface WarmProcess {
   child: ResultPromise<{ stdin: 'pipe'; all: true; buffer: false; detached: true; reject: false }>
   cwd: string
+  prologue: string
   /** Output before the run began (import warnings), replayed into its log. */
   early: Buffer[]
   onData: ((chunk: Buffer) => void) | undefined
@@ -154,14 +167,16 @@ export class Runner {
   }
 
   /**
-   * Starts the next run's interpreter now (call it when the current run has finished training:
-   * the imports then overlap its eval and the bookkeeping, never the timed training).
+   * Starts the next run's interpreter now with the prologue of `trainText` (call it when the
+   * current run has finished training: the imports then overlap its eval and the bookkeeping,
+   * never the timed training).
    */
-  prewarm(cwd: string): void {
+  prewarm(cwd: string, trainText: string): void {
     if (this.init.warmStart === false || this.warm !== undefined) return
-    const modules = this.init.warmImports ?? ['numpy', 'torch', 'prepare']
-    const child = this.spawn(cwd, ['-c', warmPrelude(modules)], 'pipe') as WarmProcess['child']
-    const warm: WarmProcess = { child, cwd, early: [], onData: undefined, exited: false }
+    const prologue = trainPrologue(trainText)
+    if (prologue === '') return
+    const child = this.spawn(cwd, ['-c', WARM_PRELUDE, prologue], 'pipe') as WarmProcess['child']
+    const warm: WarmProcess = { child, cwd, prologue, early: [], onData: undefined, exited: false }
     child.all?.on('data', (chunk: Buffer) => {
       if (warm.onData !== undefined) warm.onData(chunk)
       else if (warm.early.length < 256) warm.early.push(chunk)
@@ -172,12 +187,14 @@ export class Runner {
     this.warm = warm
   }
 
-  /** The warm interpreter, if one is alive for this directory; a stale one is discarded. */
-  private takeWarm(cwd: string): WarmProcess | undefined {
+  /** The warm interpreter, if one is alive for this file's prologue; a stale one is discarded. */
+  private async takeWarm(cwd: string, trainFile: string): Promise<WarmProcess | undefined> {
     const warm = this.warm
     this.warm = undefined
     if (warm === undefined) return undefined
-    if (!warm.exited && warm.cwd === cwd && warm.child.pid !== undefined) return warm
+    const text = await readFile(join(cwd, trainFile), 'utf8').catch(() => undefined)
+    const fits = text !== undefined && trainPrologue(text) === warm.prologue
+    if (fits && !warm.exited && warm.cwd === cwd && warm.child.pid !== undefined) return warm
     this.discard(warm)
     return undefined
   }
@@ -201,7 +218,7 @@ export class Runner {
     let firstStepAt: number | undefined
     let killedFor: 'timeout' | 'interrupted' | undefined
 
-    const warm = this.takeWarm(req.cwd)
+    const warm = await this.takeWarm(req.cwd, req.trainFile)
     const child = warm?.child ?? this.spawn(req.cwd, [req.trainFile])
     if (child.pid !== undefined) req.onSpawn?.(child.pid)
 

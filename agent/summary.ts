@@ -113,7 +113,8 @@ export interface Progress {
  * percentage and a loss. Returns undefined for everything else (warnings, the summary).
  */
 export function parseProgressLine(line: string): Progress | undefined {
-  const step = /\bstep[\s:=]+(\d+)/i.exec(line)
+  // `step 12`, `| step: 12`; not `tokens/step: 4096`
+  const step = /(?:^|[\s|([])step[\s:=#]+(\d+)/i.exec(line)
   if (step?.[1] === undefined) return undefined
   const progress: Progress = { step: Number(step[1]) }
   const pct = /(\d+(?:\.\d+)?)\s*%/.exec(line)

@@ -7,11 +7,12 @@
  *   npm run bench:loop                              # real trainer, 3 experiments, 5 s budget
  *   npm run bench:loop -- --n 5 --budget 10 --delay-ms 3000
  *   npm run bench:loop -- --trainer fixture         # the test fixture trainer: loop overhead only
+ *   npm run bench:loop -- --proposers builtin --budget 60 --n 2   # the default CPU budget
  *   npm run bench:loop -- --json                    # JSON only on stdout
  */
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     budget: { type: 'string', default: '5' },
     'delay-ms': { type: 'string', default: '2000' },
     trainer: { type: 'string', default: 'real' },
+    proposers: { type: 'string', default: 'builtin,llm' },
     json: { type: 'boolean', default: false },
   },
 })
@@ -146,16 +148,25 @@ async function main(): Promise<void> {
     log(
       `bench:loop: ${n} experiments per run, budget ${budget} s, LLM delay ${delayMs} ms, trainer ${values.trainer}`,
     )
+    const wanted = new Set(values.proposers.split(','))
     for (const [name, make] of [
       ['builtin', builtin],
       ['llm', llm],
     ] as const) {
+      if (!wanted.has(name)) continue
       for (const pipeline of [true, false]) rows.push(await bench(name, make, pipeline))
     }
   } finally {
     await server.close()
   }
-  const result = { n, budgetSeconds: budget, llmDelayMs: delayMs, trainer: values.trainer, rows }
+  const result = {
+    n,
+    budgetSeconds: budget,
+    llmDelayMs: delayMs,
+    trainer: values.trainer,
+    cores: availableParallelism(),
+    rows,
+  }
   if (values.json) {
     console.log(JSON.stringify(result, null, 2))
     return

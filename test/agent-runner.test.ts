@@ -106,27 +106,55 @@ describe('Runner', () => {
   })
 
   it('runs train files in a prewarmed interpreter exactly as a cold one would', async () => {
-    const r = new Runner({
+    const warmText = readFileSync(join(runs, 'warm.py'), 'utf8')
+    const withPids = async (r: Runner, file: string) => {
+      const pids: number[] = []
+      const out = await r.run({
+        cwd: runs,
+        trainFile: file,
+        logPath: join(logs, `warm-${file}.log`),
+        signal: new AbortController().signal,
+        onSpawn: (pid) => pids.push(pid),
+      })
+      return { out, pid: pids[0] }
+    }
+    const warmPid = (r: Runner): number =>
+      (r as unknown as { warm: { child: { pid: number } } }).warm.child.pid
+    const r = new Runner({ python, trainerDir: runs, budgetSeconds: 1, graceSeconds: 5 })
+    r.prewarm(runs, warmText)
+    let pid = warmPid(r)
+    const ok = await withPids(r, 'warm.py')
+    expect(ok.pid).toBe(pid) // it ran in the warm interpreter
+    expect(ok.out).toMatchObject({ kind: 'ok', summary: { valBpb: 1.5 } })
+    const log = readFileSync(join(logs, 'warm-warm.py.log'), 'utf8')
+    expect(log).toContain('{"env": "set-by-prologue", "name": "__main__"}')
+
+    const raising = new Runner({
       python,
       trainerDir: runs,
       budgetSeconds: 1,
       graceSeconds: 5,
-      warmImports: ['json'],
+      env: { WARM_RAISE: '1' },
     })
-    r.prewarm(runs)
-    const ok = await run('ok.py', r, new AbortController().signal)
-    expect(ok).toMatchObject({ kind: 'ok', summary: { valBpb: 1.234567 } })
-    expect(readFileSync(join(logs, 'ok.py.log'), 'utf8')).toContain('some warning on stderr')
-    r.prewarm(runs)
-    const crash = await run('raises.py', r, new AbortController().signal)
-    expect(crash).toMatchObject({
+    raising.prewarm(runs, warmText)
+    const crash = await withPids(raising, 'warm.py')
+    expect(crash.out).toMatchObject({
       kind: 'crash',
       reason: 'exit-code',
-      message: /RuntimeError: boom/,
+      message: /RuntimeError: boom in a warm run/,
     })
-    if (crash.kind === 'crash') expect(crash.tail).toMatch(/Traceback/)
-    r.prewarm(runs)
-    const pid = (r as unknown as { warm: { child: { pid: number } } }).warm.child.pid
+    if (crash.out.kind === 'crash') expect(crash.out.tail).toMatch(/Traceback/)
+
+    // another prologue: the warm interpreter is not used (and is killed), the run is cold
+    r.prewarm(runs, warmText)
+    pid = warmPid(r)
+    const cold = await withPids(r, 'ok.py')
+    expect(cold.pid).not.toBe(pid)
+    expect(cold.out.kind).toBe('ok')
+    expect(await eventually(() => !running(pid))).toBe(true)
+
+    r.prewarm(runs, warmText)
+    pid = warmPid(r)
     r.close()
     expect(await eventually(() => !running(pid))).toBe(true)
   })

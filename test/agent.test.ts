@@ -11,6 +11,7 @@ import { formatTsvLine, TSV_HEADER } from '../agent/journal.ts'
 import { chooseMutation, listMutations } from '../agent/mutate.ts'
 import { applyEdits, applyReply, parseDescription, parseReply } from '../agent/reply.ts'
 import { seededRng } from '../agent/rng.ts'
+import { trainPrologue } from '../agent/runner.ts'
 import { parseProgressLine, parseSummary } from '../agent/summary.ts'
 import { formatCommitMessage, parseTrailers } from '../agent/trailers.ts'
 import { rebaseProposal } from '../agent/validate.ts'
@@ -97,6 +98,7 @@ describe('parseProgressLine', () => {
     ['step 00012 (45.2%) | loss: 5.0', { step: 12, fraction: 0.452, loss: 5 }],
     ['step 3: loss nan', { step: 3, loss: Number.NaN }],
     ['val_bpb: 1.2', undefined],
+    ['budget: 2 s  tokens/step: 4096  seq_len: 256', undefined],
     ['UserWarning: steps are slow', undefined],
   ])('%s', (line, want) => {
     expect(parseProgressLine(line)).toEqual(want)
@@ -307,5 +309,20 @@ describe('journal formats', () => {
     const msg = formatCommitMessage('LR 0.01 -> 0.02\n', { Status: 'keep', 'Val-Bpb': '1.234567' })
     expect(msg.split('\n')[0]).toBe('LR 0.01 -> 0.02')
     expect(parseTrailers(msg)).toEqual({ Status: 'keep', 'Val-Bpb': '1.234567' })
+  })
+})
+
+describe('trainPrologue', () => {
+  it('is the head of the file through its last import before the first def, env settings included', () => {
+    const prologue = trainPrologue(realTrain)
+    expect(prologue).toContain('os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")')
+    expect(prologue.trimEnd().split('\n').at(-1)).toMatch(/^from prepare import /)
+    expect(realTrain.startsWith(prologue)).toBe(true)
+    const multi =
+      '"""doc\nimport fake\n"""\nimport os\nfrom x import (\n    a,\n    b,\n)\nA = 1\ndef f():\n    import late\n'
+    expect(trainPrologue(multi)).toBe(
+      '"""doc\nimport fake\n"""\nimport os\nfrom x import (\n    a,\n    b,\n)\n',
+    )
+    expect(trainPrologue('A = 1\n')).toBe('')
   })
 })
