@@ -69,25 +69,30 @@ export class ApiServer {
   }
 
   #route(url: URL, res: ServerResponse): void {
+    const [code, body] = this.#answer(url)
+    send(res, code, body)
+  }
+
+  #answer(url: URL): [number, unknown] {
     const { api } = this.#init
     switch (url.pathname) {
       case '/leaderboard':
-        return send(res, 200, api.leaderboard(url.searchParams.get('tier') ?? undefined))
+        return [200, api.leaderboard(url.searchParams.get('tier') ?? undefined)]
       case '/records': {
         const since = Number(url.searchParams.get('since') ?? 0)
         const limit = Math.min(Number(url.searchParams.get('limit') ?? 500), 5000)
         if (!Number.isInteger(since) || !Number.isInteger(limit) || since < 0 || limit <= 0) {
-          return send(res, 400, {
-            error: 'BadRequest',
-            message: 'since and limit must be non-negative integers',
-          })
+          return [
+            400,
+            { error: 'BadRequest', message: 'since and limit must be non-negative integers' },
+          ]
         }
-        return send(res, 200, api.records(since, limit))
+        return [200, api.records(since, limit)]
       }
       case '/status':
-        return send(res, 200, api.status())
+        return [200, api.status()]
       default:
-        return send(res, 404, { error: 'NotFound', message: `no route ${url.pathname}` })
+        return [404, { error: 'NotFound', message: `no route ${url.pathname}` }]
     }
   }
 }
