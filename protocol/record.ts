@@ -65,6 +65,28 @@ function toWire(
   }
 }
 
+/** Exactly the ExperimentFields of an object that may carry more (a stored row, a signed record). */
+export function pickExperimentFields(fields: ExperimentFields): ExperimentFields {
+  return {
+    genesis: fields.genesis,
+    author: fields.author,
+    seq: fields.seq,
+    parentHash: fields.parentHash,
+    fileHash: fields.fileHash,
+    diff: fields.diff,
+    status: fields.status,
+    valBpb: fields.valBpb,
+    trainingSeconds: fields.trainingSeconds,
+    totalSeconds: fields.totalSeconds,
+    numSteps: fields.numSteps,
+    totalTokens: fields.totalTokens,
+    peakMemMb: fields.peakMemMb,
+    tier: fields.tier,
+    description: fields.description,
+    createdAt: fields.createdAt,
+  }
+}
+
 /**
  * The bytes an author signs: the canonical encoding with no signature. Since signature is the
  * last field, they are also a prefix of the signed record's bytes.

@@ -5,7 +5,13 @@
 import type { PrivateKey, PublicKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { InvalidAuthorError, InvalidFieldError } from './errors.ts'
-import { type EncodedRecord, type SignedRecord, signingBytes, toEncodedRecord } from './record.ts'
+import {
+  type EncodedRecord,
+  pickExperimentFields,
+  type SignedRecord,
+  signingBytes,
+  toEncodedRecord,
+} from './record.ts'
 import type { ExperimentFields } from './types.ts'
 import { checkPlausibility, checkSchema } from './validation/schema.ts'
 
@@ -56,24 +62,7 @@ export async function signRecord(
   checkSchema(fields)
   checkPlausibility(fields)
   // Copy the fields only: callers may pass objects with extra properties.
-  const clean: ExperimentFields = {
-    genesis: fields.genesis,
-    author: fields.author,
-    seq: fields.seq,
-    parentHash: fields.parentHash,
-    fileHash: fields.fileHash,
-    diff: fields.diff,
-    status: fields.status,
-    valBpb: fields.valBpb,
-    trainingSeconds: fields.trainingSeconds,
-    totalSeconds: fields.totalSeconds,
-    numSteps: fields.numSteps,
-    totalTokens: fields.totalTokens,
-    peakMemMb: fields.peakMemMb,
-    tier: fields.tier,
-    description: fields.description,
-    createdAt: fields.createdAt,
-  }
+  const clean = pickExperimentFields(fields)
   // A plain Uint8Array (node:crypto returns a Buffer), so records compare equal after decoding.
   const signature = Uint8Array.from(await privateKey.sign(signingBytes(clean), options))
   return toEncodedRecord({ ...clean, signature })
