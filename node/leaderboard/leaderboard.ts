@@ -32,11 +32,14 @@ export interface LeaderboardSource {
   tiers(genesis: string): string[]
   /** Best KEEP per author in a tier, best first. */
   bestPerAuthor(genesis: string, tier: string, limit: number): BoardRecord[]
-  /** val_bpb of every baseline run (no parent) in a tier. */
+  /** val_bpb of every KEEP baseline run (no parent) in a tier. */
   baselineValBpbs(genesis: string, tier: string): number[]
-  /** The best KEEP record that produced a file (to walk a lineage), or undefined. */
+  /**
+   * The KEEP that found a file (not a re-measure, preferably of this tier, earliest), else any
+   * KEEP of it (to walk a lineage); undefined when none is held.
+   */
   keepOfFile(genesis: string, fileHash: string, tier: string): BoardRecord | undefined
-  /** How many authors other than the finder re-measured each file and kept it. */
+  /** How many authors other than `finder` re-measured the file (any tier) and kept it. */
   confirmations(genesis: string, fileHash: string, finder: string): number
   countsByAuthor(genesis: string, tier?: string): AuthorCounts[]
 }
@@ -73,20 +76,34 @@ export function median(values: readonly number[]): number | undefined {
   return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
 }
 
+/** A node re-running a file it did not make (to confirm it before adopting it): no diff. */
+export function isRemeasure(rec: BoardRecord): boolean {
+  return rec.parentHash === rec.fileHash
+}
+
+/**
+ * The best record's ancestry: each file's finder, then its parent's finder, back to the
+ * baseline. A re-measure's parent is its own file, so the walk goes on from whoever found that
+ * file (the adopter's best would otherwise show no history at all).
+ */
 export function lineageOf(
   source: LeaderboardSource,
   genesis: string,
   best: BoardRecord,
 ): BoardRecord[] {
   const chain = [best]
-  const seen = new Set([best.fileHash])
-  let parent = best.parentHash
-  while (parent !== '' && !seen.has(parent) && chain.length < MAX_LINEAGE) {
-    const step = source.keepOfFile(genesis, parent, best.tier)
-    if (step === undefined) break
+  // Files whose finder is in the chain: a parent seen again is a cycle (or a repeat).
+  const found = new Set(isRemeasure(best) ? [] : [best.fileHash])
+  let current = best
+  while (chain.length < MAX_LINEAGE) {
+    const next = isRemeasure(current) ? current.fileHash : current.parentHash
+    if (next === '' || found.has(next)) break
+    const step = source.keepOfFile(genesis, next, best.tier)
+    // Only re-measures of the file the chain ends at are held: its finder is unknown here.
+    if (step === undefined || (isRemeasure(step) && step.fileHash === current.fileHash)) break
     chain.push(step)
-    seen.add(parent)
-    parent = step.parentHash
+    if (!isRemeasure(step)) found.add(step.fileHash)
+    current = step
   }
   return chain
 }

@@ -1,7 +1,8 @@
 /**
  * The store's tables. `records` holds every experiment (own and, later, peers'), exactly the
  * fields of protocol/types.ts ExperimentFields plus the record id and signature, with a local
- * insertion index (`idx`) that sync cursors page on. Version bumps append migrations.
+ * insertion index (`idx`) that sync cursors page on. Version bumps append migrations; a migration
+ * once released is never edited (stores in the field have it applied already).
  */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -56,5 +57,15 @@ export const MIGRATIONS: readonly string[] = [
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
   );
+  `,
+  // 2: the leaderboard's and the network's indexes
+  `
+  -- best KEEP per author of a tier: one index range, already in (author, val_bpb, created_at)
+  -- order, so the per-author minimum needs no sort and no table reads until the winners
+  CREATE INDEX records_author_best ON records (genesis, tier, status, author, val_bpb, created_at);
+  -- who found a file, who re-measured it (lineage, confirmations)
+  CREATE INDEX records_file ON records (genesis, file_hash, status);
+  -- sync serves only signed records of one genesis, in insertion order
+  CREATE INDEX records_signed ON records (genesis, idx) WHERE signature IS NOT NULL;
   `,
 ]

@@ -7,9 +7,11 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite'
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
 import type { LocalRun, PublishedRun } from '../../agent/interfaces.ts'
 import type { ExperimentFields, ExperimentStatus } from '../../protocol/types.ts'
+import type { AuthorCounts, BoardRecord, LeaderboardSource } from '../leaderboard/leaderboard.ts'
+import * as board from './board.ts'
 import { MIGRATIONS } from './schema.ts'
 
 export interface StoredRecord extends ExperimentFields {
@@ -90,9 +92,19 @@ export function fieldsOf(rec: StoredRecord): ExperimentFields {
   return fields
 }
 
-export class Store {
+export class Store implements LeaderboardSource {
   readonly path: string
   private readonly db: DatabaseSync
+  /** Prepared statements by SQL text: the board and sync run the same few statements often. */
+  private readonly statements = new Map<string, StatementSync>()
+  private readonly prepare = (sql: string): StatementSync => {
+    let stmt = this.statements.get(sql)
+    if (stmt === undefined) {
+      stmt = this.db.prepare(sql)
+      this.statements.set(sql, stmt)
+    }
+    return stmt
+  }
 
   constructor(path: string) {
     this.path = path
@@ -327,6 +339,33 @@ export class Store {
         local.crashReason = String(row.crash_reason)
       return { id: rec.id, fields: fieldsOf(rec), local }
     })
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Leaderboard (LeaderboardSource; the SQL is in board.ts)
+
+  tiers(genesis: string): string[] {
+    return board.tiers(this.prepare, genesis)
+  }
+
+  bestPerAuthor(genesis: string, tier: string, limit: number): BoardRecord[] {
+    return board.bestPerAuthor(this.prepare, genesis, tier, limit)
+  }
+
+  baselineValBpbs(genesis: string, tier: string): number[] {
+    return board.baselineValBpbs(this.prepare, genesis, tier)
+  }
+
+  keepOfFile(genesis: string, fileHash: string, tier: string): BoardRecord | undefined {
+    return board.keepOfFile(this.prepare, genesis, fileHash, tier)
+  }
+
+  confirmations(genesis: string, fileHash: string, finder: string): number {
+    return board.confirmations(this.prepare, genesis, fileHash, finder)
+  }
+
+  countsByAuthor(genesis: string, tier?: string): AuthorCounts[] {
+    return board.countsByAuthor(this.prepare, genesis, tier)
   }
 
   // ---------------------------------------------------------------------------------------
