@@ -166,24 +166,38 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
   }
 
   /**
-   * Signs fields as this node, checks them exactly as a receiver would (so a lie about our own
-   * diff or a reused seq never leaves), stores and announces the record, and queues it for
-   * gossip. A record already in the store (the caller stored it first) is only gossiped.
+   * Signs fields as this node and checks them exactly as a receiver would, so a lie about our
+   * own diff or a reused seq never leaves. Stores nothing: see publishSigned.
    */
-  async publish(
+  async sign(
     fields: ExperimentFields,
     options: { signal?: AbortSignal } = {},
-  ): Promise<PublishedRecord> {
+  ): Promise<EncodedRecord> {
     const encoded = await signRecord(fields, this.privateKey, options)
-    if (!this.store.has(encoded.id)) {
-      // signRecord ran the stateless checks; verifying our own fresh signature would be waste.
+    // signRecord ran the stateless checks; verifying our own fresh signature would be waste.
+    if (!this.store.has(encoded.id))
       checkAgainstLocalState(encoded.record, this.validationContext())
-      this.ingest(encoded, 'self')
-    }
+    return encoded
+  }
+
+  /**
+   * Stores and announces a record this node signed (unless the caller stored it already, e.g.
+   * with its local facts in one transaction) and queues it for gossip.
+   */
+  publishSigned(encoded: EncodedRecord): PublishedRecord {
+    if (!this.store.has(encoded.id)) this.ingest(encoded, 'self')
     const sent = this.queue.publish(encoded.id, encoded.bytes)
     // Callers may ignore `sent`; the record is stored either way and sync carries it.
     sent.catch(() => {})
     return { ...encoded, sent }
+  }
+
+  /** sign + publishSigned. */
+  async publish(
+    fields: ExperimentFields,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<PublishedRecord> {
+    return this.publishSigned(await this.sign(fields, options))
   }
 
   /**

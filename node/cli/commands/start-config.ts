@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { multiaddr } from '@multiformats/multiaddr'
 import { pythonPath } from '../../../agent/paths.ts'
 import { CliUsageError } from '../errors.ts'
 
@@ -28,7 +29,22 @@ export interface StartOptions {
   python: string
   pipeline: boolean
   llm: LlmSettings | undefined
+  network: NetworkOptions
+  /** Keep the node in the swarm (gossip, sync, fetch, API) after the loop ends. */
+  serve: boolean
 }
+
+export interface NetworkOptions {
+  /** Listen multiaddrs (default: every interface, a free TCP port). */
+  listen: string[]
+  /** Multiaddrs of nodes already in the swarm; none = start a new swarm. */
+  bootstrap: string[]
+  /** Several nodes on one machine: allow loopback and same-IP peers (see LoopnetHostInit). */
+  localSwarm: boolean
+}
+
+/** Every interface, a port the OS picks: the printed multiaddrs tell others where to dial. */
+export const DEFAULT_LISTEN = '/ip4/0.0.0.0/tcp/0'
 
 export type StartFlags = Partial<
   Record<
@@ -45,7 +61,14 @@ export type StartFlags = Partial<
     | 'model',
     string
   >
-> & { json?: boolean; 'no-pipeline'?: boolean }
+> & {
+  json?: boolean
+  'no-pipeline'?: boolean
+  listen?: string[]
+  bootstrap?: string[]
+  'local-swarm'?: boolean
+  serve?: boolean
+}
 
 /** The data dir: flag, $LOOPNET_DATA_DIR, else ./.loopnet. */
 export function resolveDataDir(
@@ -84,14 +107,49 @@ export function resolveStartOptions(
     proposer,
     budgetSeconds: positive('budget', flags.budget),
     graceSeconds: flags.grace === undefined ? undefined : (positive('grace', flags.grace) ?? 0),
-    maxExperiments: positive('max-experiments', flags['max-experiments'], true),
+    maxExperiments: maxExperiments(flags['max-experiments'], flags.serve === true),
     json: flags.json === true,
     seed,
     minDelta,
     python: flags.python ?? pythonPath(),
     pipeline: flags['no-pipeline'] !== true,
     llm: proposer === 'llm' ? resolveLlm(flags, env, dataDir) : undefined,
+    network: resolveNetwork(flags),
+    serve: flags.serve === true,
   }
+}
+
+/** 0 is allowed with --serve: a node that only relays, serves files and hosts a leaderboard. */
+function maxExperiments(text: string | undefined, serve: boolean): number | undefined {
+  if (text === '0' && serve) return 0
+  return positive('max-experiments', text, true)
+}
+
+function resolveNetwork(flags: StartFlags): NetworkOptions {
+  const listen = flags.listen?.length ? flags.listen : [DEFAULT_LISTEN]
+  const bootstrap = flags.bootstrap ?? []
+  for (const [name, list] of [
+    ['listen', listen],
+    ['bootstrap', bootstrap],
+  ] as const) {
+    for (const addr of list) checkMultiaddr(name, addr, name === 'bootstrap')
+  }
+  // Nodes that dial each other over loopback are on one machine: a local swarm.
+  const localSwarm =
+    flags['local-swarm'] === true || bootstrap.some((a) => /^\/ip[46]\/(127\.|::1\/)/.test(a))
+  return { listen, bootstrap, localSwarm }
+}
+
+function checkMultiaddr(name: string, addr: string, needsPeerId: boolean): void {
+  try {
+    multiaddr(addr)
+  } catch (err) {
+    throw new CliUsageError(`--${name} '${addr}' is not a multiaddr: ${(err as Error).message}`)
+  }
+  if (needsPeerId && !addr.includes('/p2p/'))
+    throw new CliUsageError(
+      `--${name} '${addr}' has no /p2p/<peer id>: use an address a running node printed`,
+    )
 }
 
 export const LLM_CONFIG_FILE = 'llm.json'

@@ -1,7 +1,9 @@
 /**
- * `loopnet start`: the composition root of a solo node. Opens the store, asks prepare.py for
- * the genesis (preparing data if needed), builds the proposer, the store-backed sink and swarm
- * view, and runs the agent loop until --max-experiments or a signal.
+ * `loopnet start`: the composition root of a node. Opens the store, asks prepare.py for the
+ * genesis (preparing data if needed), starts the libp2p node (a new swarm, or joins one by
+ * --bootstrap), the localhost API, the proposer, the signing sink and the swarm view, and runs
+ * the agent loop until --max-experiments or a signal. With no peers the node works solo and
+ * catches up by sync when peers appear.
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -13,10 +15,15 @@ import { trainerDir } from '../../../agent/paths.ts'
 import type { Proposer } from '../../../agent/proposer.ts'
 import { BuiltinProposer } from '../../../agent/proposers/builtin.ts'
 import { LlmProposer } from '../../../agent/proposers/llm.ts'
-import { SoloSink, SoloSwarmView } from '../../solo.ts'
+import { createNodeApi } from '../../api/node-api.ts'
+import { ApiServer } from '../../api/server.ts'
+import { LoopnetNode } from '../../p2p/node.ts'
+import { NetworkStore, StoreSyncCursors } from '../../store/network-store.ts'
 import { Store } from '../../store/store.ts'
+import { NetworkSwarmView, SwarmSink } from '../../swarm.ts'
 import type { Command } from '../commands.ts'
 import { resolveStartOptions, type StartFlags } from './start-config.ts'
+import { attachNetworkView } from './start-network-view.ts'
 import { attachView } from './start-view.ts'
 
 const usage = `Usage: loopnet start [options]
@@ -24,8 +31,16 @@ const usage = `Usage: loopnet start [options]
 Runs the autoresearch loop on this machine, forever by default: propose an edit of the train
 file, train it for the time budget, keep it if val_bpb improved, journal everything.
 
+Without --bootstrap it starts a new swarm and prints the multiaddrs others join with.
+
 Options:
   --data-dir DIR         node data (default: $LOOPNET_DATA_DIR or ./.loopnet)
+  --bootstrap MA         join the swarm of the node at this multiaddr (repeatable); dials
+                         retry with backoff, and the node works solo until a peer answers
+  --listen MA            listen multiaddr (repeatable; default /ip4/0.0.0.0/tcp/0)
+  --local-swarm          several nodes on this machine (implied by a loopback --bootstrap)
+  --serve                stay in the swarm after the loop ends (relay, serve files and the
+                         leaderboard) until a signal; with --max-experiments 0, never train
   --proposer NAME        builtin (offline, default) or llm
   --budget SECONDS       training time budget per experiment (default: the tier's, CPU 60, GPU 300)
   --grace SECONDS        extra time before a run is killed at 2x budget (default 60)
@@ -73,6 +88,14 @@ async function defaultBudget(python: string, signal: AbortSignal): Promise<numbe
   return res.exitCode === 0 && v > 0 ? v : 60
 }
 
+function serving(mode: 'json' | 'tty' | 'plain'): void {
+  process.stdout.write(
+    mode === 'json'
+      ? `${JSON.stringify({ event: 'serving', time: Date.now() })}\n`
+      : 'loopnet: loop done; still serving the swarm (Ctrl-C stops)\n',
+  )
+}
+
 async function readProgram(): Promise<string | undefined> {
   return readFile(join(trainerDir, 'program.md'), 'utf8').catch(() => undefined)
 }
@@ -97,6 +120,10 @@ const command: Command = {
         'base-url': { type: 'string' },
         'api-key': { type: 'string' },
         model: { type: 'string' },
+        bootstrap: { type: 'string', multiple: true },
+        listen: { type: 'string', multiple: true },
+        'local-swarm': { type: 'boolean' },
+        serve: { type: 'boolean' },
       },
     })
     const opts = resolveStartOptions(values as StartFlags)
@@ -117,12 +144,24 @@ const command: Command = {
           compile,
           ...(program !== undefined ? { program } : {}),
         })
+      const node = await LoopnetNode.create({
+        genesis,
+        dataDir: opts.dataDir,
+        listen: opts.network.listen,
+        bootstrap: opts.network.bootstrap,
+        localSwarm: opts.network.localSwarm,
+        store: new NetworkStore(store, genesis),
+        cursors: new StoreSyncCursors(store),
+      })
+      // the peer id is the author of this node's records from now on (status reads node_id)
+      store.setState('node_id', node.peerId)
+      const mode = opts.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain'
       const loop = new AgentLoop({
         dataDir: opts.dataDir,
         genesis,
-        author: store.nodeId(),
-        sink: new SoloSink(store),
-        swarm: new SoloSwarmView(store, genesis),
+        author: node.peerId,
+        sink: new SwarmSink(store, node),
+        swarm: new NetworkSwarmView(store, node),
         proposer,
         ...(proposer !== builtin ? { fallback: builtin } : {}),
         baselineText,
@@ -135,11 +174,33 @@ const command: Command = {
         pipeline: opts.pipeline,
         compile,
       })
-      const detach = attachView(loop, opts.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain')
+      const api = new ApiServer({
+        dataDir: opts.dataDir,
+        api: createNodeApi({
+          store,
+          genesis,
+          status: () => ({
+            peerId: node.peerId,
+            multiaddrs: node.getMultiaddrs(),
+            peers: node.getPeers(),
+            best: loop.best ?? null,
+          }),
+        }),
+      })
+      await node.start()
+      const detach: Array<() => void> = []
       try {
-        await loop.run(signal)
+        await api.start()
+        detach.push(attachNetworkView(node, mode), attachView(loop, mode))
+        if (opts.maxExperiments !== 0) await loop.run(signal)
+        if (opts.serve && !signal.aborted) {
+          serving(mode)
+          await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))
+        }
       } finally {
-        detach()
+        for (const off of detach) off()
+        await api.stop()
+        await node.stop()
       }
       return 0
     } catch (err) {

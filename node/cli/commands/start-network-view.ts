@@ -1,0 +1,106 @@
+/**
+ * How `loopnet start` shows the network: where others can dial this node, peers coming and
+ * going, records arriving from peers, records refused. Same three modes as the loop's view.
+ */
+import type {
+  RecordEventDetail,
+  RecordRejectedDetail,
+  SyncDoneDetail,
+} from '../../p2p/interfaces.ts'
+import type { LoopnetNode } from '../../p2p/node.ts'
+
+type Write = (text: string) => void
+
+/** Peer ids are long; the tail is what differs between them. */
+export function shortPeer(id: string): string {
+  return id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id
+}
+
+export function attachNetworkView(
+  node: LoopnetNode,
+  mode: 'json' | 'tty' | 'plain',
+  out: Write = (t) => process.stdout.write(t),
+): () => void {
+  const emit = (event: string, detail: object, text: string): void => {
+    if (mode === 'json') out(`${JSON.stringify({ event, time: Date.now(), ...detail })}\n`)
+    else out(`${mode === 'tty' ? '\r\x1b[2K' : ''}${text}\n`)
+  }
+  const addrs = node.getMultiaddrs()
+  emit(
+    'listening',
+    { peerId: node.peerId, multiaddrs: addrs },
+    [
+      `loopnet: peer id ${node.peerId}`,
+      ...addrs.map((a) => `loopnet: listening on ${a}`),
+      `loopnet: others join with: loopnet start --bootstrap ${preferredAddr(addrs) ?? '<multiaddr>'}`,
+    ].join('\n'),
+  )
+  const onConnect = (evt: CustomEvent<{ toString(): string }>): void => {
+    const peer = evt.detail.toString()
+    emit(
+      'peer-connected',
+      { peer, peers: node.getPeers().length },
+      `peer   connected ${shortPeer(peer)} (${node.getPeers().length} peers)`,
+    )
+  }
+  const onDisconnect = (evt: CustomEvent<{ toString(): string }>): void => {
+    const peer = evt.detail.toString()
+    emit(
+      'peer-disconnected',
+      { peer, peers: node.getPeers().length },
+      `peer   disconnected ${shortPeer(peer)} (${node.getPeers().length} peers)`,
+    )
+  }
+  const onRecord = (evt: CustomEvent<RecordEventDetail>): void => {
+    const d = evt.detail
+    if (d.via === 'self') return
+    const r = d.record
+    const bpb = r.status === 'crash' ? 'crash' : r.valBpb.toFixed(6)
+    emit(
+      'peer-record',
+      {
+        id: d.id,
+        via: d.via,
+        author: r.author,
+        seq: r.seq,
+        status: r.status,
+        valBpb: r.valBpb,
+        tier: r.tier,
+        fileHash: r.fileHash,
+        parentHash: r.parentHash,
+        description: r.description,
+      },
+      `peer   ${shortPeer(r.author)} #${r.seq} ${r.status} ${bpb} ${r.description} (${d.via})`,
+    )
+  }
+  const onInvalid = (evt: CustomEvent<RecordRejectedDetail>): void => {
+    const d = evt.detail
+    emit(
+      'record-invalid',
+      { ...d },
+      `peer   refused a record from ${shortPeer(d.from)}: ${d.code} (${d.verdict}) ${d.message}`,
+    )
+  }
+  const onSync = (evt: CustomEvent<SyncDoneDetail>): void => {
+    const d = evt.detail
+    if (d.added === 0 && mode !== 'json') return
+    emit('sync', { ...d }, `sync   ${d.added} new records from ${shortPeer(d.peer)}`)
+  }
+  node.addEventListener('sync:done', onSync)
+  node.addEventListener('record', onRecord)
+  node.addEventListener('record:invalid', onInvalid)
+  node.host.addEventListener('peer:connect', onConnect)
+  node.host.addEventListener('peer:disconnect', onDisconnect)
+  return () => {
+    node.removeEventListener('sync:done', onSync)
+    node.removeEventListener('record', onRecord)
+    node.removeEventListener('record:invalid', onInvalid)
+    node.host.removeEventListener('peer:connect', onConnect)
+    node.host.removeEventListener('peer:disconnect', onDisconnect)
+  }
+}
+
+/** The address most likely to work for someone else: not loopback when there is a choice. */
+function preferredAddr(addrs: string[]): string | undefined {
+  return addrs.find((a) => !a.startsWith('/ip4/127.') && !a.startsWith('/ip6/::1/')) ?? addrs[0]
+}

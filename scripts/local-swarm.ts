@@ -1,0 +1,119 @@
+/**
+ * A local swarm: N `loopnet start` nodes on this machine (CPU, built-in proposer, a short
+ * budget), the first starting a new swarm and the others joining it by its multiaddr. Prints
+ * what each node does and, after every finished experiment, the network leaderboard as the
+ * first node sees it. Ctrl-C stops them all (each finishes cleanly; rerunning resumes).
+ *
+ *   node scripts/local-swarm.ts [--nodes 3] [--budget 30] [--max-experiments N] [--dir DIR]
+ */
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { getJson, runningNodeUrl } from '../node/api/client.ts'
+import { formatLeaderboard } from '../node/leaderboard/format.ts'
+import type { Leaderboard } from '../node/leaderboard/leaderboard.ts'
+import { type LoopnetProcess, startLoopnet } from './testnet/loopnet-process.ts'
+import type { NodeEvent } from './testnet/spawn.ts'
+
+const { values } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '3' },
+    // Three trainers share the cores: 30 s each keeps the first leaderboard a few minutes away.
+    budget: { type: 'string', default: '30' },
+    'max-experiments': { type: 'string' },
+    dir: { type: 'string', default: '.loopnet/swarm' },
+  },
+})
+const count = Number(values.nodes)
+const dir = resolve(values.dir)
+const common = [
+  '--budget',
+  values.budget,
+  ...(values['max-experiments'] !== undefined
+    ? ['--max-experiments', values['max-experiments']]
+    : []),
+]
+
+const nodes: LoopnetProcess[] = []
+const stopController = new AbortController()
+const stopAll = async (): Promise<void> => {
+  stopController.abort()
+  await Promise.all(nodes.map((n) => n.stop()))
+}
+process.once('SIGINT', () => void stopAll())
+process.once('SIGTERM', () => void stopAll())
+
+function say(name: string, text: string): void {
+  process.stdout.write(`[${name}] ${text}\n`)
+}
+
+/** One line per event worth a human's attention; the rest stays in the node's data dir. */
+function describe(e: NodeEvent): string | undefined {
+  switch (e.event) {
+    case 'listening':
+      return `peer id ${String(e.peerId)}`
+    case 'peer-connected':
+      return `connected to ${String(e.peer).slice(-8)} (${String(e.peers)} peers)`
+    case 'experiment-started':
+      return `start  #${String(e.seq)} ${String(e.description)}`
+    case 'experiment-finished': {
+      const r = e.record as { seq: number; status: string; valBpb: number; description: string }
+      return `${r.status.padEnd(7)}#${r.seq} ${r.status === 'crash' ? 'crash' : r.valBpb.toFixed(6)} ${r.description}`
+    }
+    case 'rebase-started':
+    case 'rebase-finished':
+    case 'record-invalid':
+      return `${e.event} ${JSON.stringify({ ...e, event: undefined, time: undefined })}`
+    case 'stopped':
+      return `stopped after ${String(e.experiments)} experiments`
+    default:
+      return undefined
+  }
+}
+
+let printing = Promise.resolve()
+function printLeaderboard(): void {
+  const first = nodes[0]
+  if (first === undefined) return
+  printing = printing.then(async () => {
+    const url = runningNodeUrl(first.dataDir)
+    if (url === undefined || stopController.signal.aborted) return
+    try {
+      const board = await getJson<Leaderboard>(url, '/leaderboard', stopController.signal)
+      process.stdout.write(`\n${formatLeaderboard(board)}\n`)
+    } catch (err) {
+      if (!stopController.signal.aborted) say('swarm', `leaderboard: ${(err as Error).message}`)
+    }
+  })
+}
+
+function watch(node: LoopnetProcess): void {
+  node.onEvent((e) => {
+    const text = describe(e)
+    if (text !== undefined) say(node.name, text)
+    if (e.event === 'experiment-finished') printLeaderboard()
+  })
+}
+
+try {
+  for (let i = 1; i <= count && !stopController.signal.aborted; i++) {
+    const name = `node${i}`
+    const bootstrap = nodes[0]?.multiaddrs.filter((a) => a.includes('/ip4/127.0.0.1/')) ?? []
+    // The first node prepares the data (prepare.py) before it listens; the rest reuse it.
+    const node = await startLoopnet({
+      name,
+      dataDir: resolve(dir, name),
+      bootstrap,
+      args: [...common, '--seed', String(i)],
+      onStderr: (chunk) => process.stderr.write(chunk),
+      readyTimeoutMs: 600_000,
+    })
+    nodes.push(node)
+    watch(node)
+    say(name, `listening on ${node.multiaddrs.join(' ')}`)
+  }
+  say('swarm', `${nodes.length} nodes up; data in ${dir}; Ctrl-C stops them`)
+  await Promise.all(nodes.map((n) => new Promise((done) => n.proc.once('exit', done))))
+} finally {
+  await stopAll()
+  await printing
+}

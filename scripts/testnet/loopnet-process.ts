@@ -1,0 +1,79 @@
+/**
+ * A full `loopnet start --json` node as a child process (agent loop + libp2p + store + API),
+ * its JSON event lines turned into awaitable events by TestnetNode. Used by the local swarm
+ * launcher, the swarm tests and benchmarks. Stopping is by SIGTERM, as a user would.
+ */
+import { spawn } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { TestnetNode } from './spawn.ts'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const LOOPNET_BIN = join(ROOT, 'bin', 'loopnet.js')
+
+export interface LoopnetProcessOptions {
+  name: string
+  dataDir: string
+  /** Multiaddrs to join; none = a new swarm. */
+  bootstrap?: string[]
+  /** Default: loopback, a free port. */
+  listen?: string
+  /** More `loopnet start` flags (--budget, --seed, --max-experiments, ...). */
+  args?: string[]
+  env?: NodeJS.ProcessEnv
+  /** How long to wait for the 'listening' event (prepare.py may build the data first). */
+  readyTimeoutMs?: number
+  /** Also gets every stderr chunk (the trainer's and prepare's messages go there). */
+  onStderr?: (chunk: string) => void
+}
+
+export class LoopnetProcess extends TestnetNode {
+  readonly dataDir: string
+
+  constructor(name: string, dataDir: string, proc: ReturnType<typeof spawn>) {
+    super(name, proc)
+    this.dataDir = dataDir
+  }
+
+  /** SIGTERM (the loop records nothing half-done), SIGKILL after timeoutMs. */
+  override async stop(timeoutMs = 30_000): Promise<void> {
+    if (!this.isRunning) return
+    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()))
+    this.proc.kill('SIGTERM')
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), timeoutMs)
+    await exited
+    clearTimeout(timer)
+  }
+}
+
+export async function startLoopnet(opts: LoopnetProcessOptions): Promise<LoopnetProcess> {
+  const args = [
+    LOOPNET_BIN,
+    'start',
+    '--json',
+    '--data-dir',
+    opts.dataDir,
+    '--listen',
+    opts.listen ?? '/ip4/127.0.0.1/tcp/0',
+    '--local-swarm',
+    ...(opts.bootstrap ?? []).flatMap((b) => ['--bootstrap', b]),
+    ...(opts.args ?? []),
+  ]
+  const proc = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
+  })
+  if (opts.onStderr !== undefined) {
+    const onStderr = opts.onStderr
+    proc.stderr?.on('data', (chunk: Buffer) => onStderr(chunk.toString()))
+  }
+  const node = new LoopnetProcess(opts.name, opts.dataDir, proc)
+  const ready = await node.waitFor(
+    (e) => e.event === 'listening',
+    opts.readyTimeoutMs ?? 120_000,
+    'listening',
+  )
+  node.peerId = String(ready.peerId)
+  node.multiaddrs = (ready.multiaddrs as string[]) ?? []
+  return node
+}
