@@ -6,12 +6,24 @@
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import { execa } from 'execa'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sha256Hex } from '../agent/hash.ts'
 import { SoloSink, SoloSwarmView } from '../node/solo.ts'
+import { ForeignGenesisError, NetworkStore, StoreSyncCursors } from '../node/store/network-store.ts'
 import { localRecordId, Store } from '../node/store/store.ts'
+import { fileHash } from '../protocol/hash.ts'
+import { toEncodedRecord } from '../protocol/record.ts'
+import { signRecord, verifyRecordSignature } from '../protocol/sign.ts'
 import type { ExperimentFields } from '../protocol/types.ts'
+import {
+  CHILD_TEXT,
+  GENESIS,
+  makeFields,
+  OTHER_GENESIS,
+  PARENT_TEXT,
+} from './fixtures/p2p/records.ts'
 
 const stores: Store[] = []
 afterEach(() => {
@@ -178,5 +190,94 @@ describe('Store', () => {
     expect(runs.map((r) => r.fields.seq)).toEqual(runs.map((_, i) => i + 1))
     for (const r of runs) expect(store.getFile(r.fields.fileHash)).toBe(`X = ${r.fields.seq}\n`)
     expect(store.counts().total).toBe(runs.length)
+  })
+})
+
+describe('NetworkStore', () => {
+  it('adds a signed record once; a second record of the same (author, seq) is refused', async () => {
+    const store = await open()
+    const net = new NetworkStore(store, GENESIS)
+    const key = await generateKeyPair('Ed25519')
+    const first = await signRecord(makeFields(key, { seq: 1 }), key)
+    const fork = await signRecord(makeFields(key, { seq: 1, valBpb: 0.5 }), key)
+    expect(net.has(first.id)).toBe(false)
+    expect(net.lastSeq(first.record.author)).toBeUndefined()
+    expect(net.add(first)).toBe(true)
+    expect(net.add(first)).toBe(false)
+    expect(net.add(fork)).toBe(false)
+    expect(net.has(first.id)).toBe(true)
+    expect(net.has(fork.id)).toBe(false)
+    expect(net.lastSeq(first.record.author)).toBe(1)
+    expect(store.getRecord(first.id)?.signature).toEqual(first.record.signature)
+    const other = await signRecord(makeFields(key, { seq: 2, genesis: OTHER_GENESIS }), key)
+    expect(() => net.add(other)).toThrow(ForeignGenesisError)
+  })
+
+  it("pages only this genesis's signed records, which re-encode to their ids and verify", async () => {
+    const store = await open()
+    const net = new NetworkStore(store, GENESIS)
+    const keys = await Promise.all([1, 2, 3].map(() => generateKeyPair('Ed25519')))
+    const ids: string[] = []
+    for (let seq = 1; seq <= 4; seq++) {
+      for (const key of keys) {
+        const rec = await signRecord(makeFields(key, { seq, valBpb: 1 + seq / 7 }), key)
+        net.add(rec)
+        ids.push(rec.id)
+        // interleaved: an unsigned solo record and one of another swarm, never served
+        store.insertRecord(record(ids.length, { genesis: GENESIS, author: 'local-solo' }))
+        store.insertRecord(record(ids.length, { genesis: OTHER_GENESIS }))
+      }
+    }
+    const served: string[] = []
+    let cursor = 0
+    for (;;) {
+      const page = net.recordsSince(cursor, 5)
+      for (const rec of page.records) {
+        expect(await verifyRecordSignature(rec)).toBe(true)
+        served.push(toEncodedRecord(rec).id)
+      }
+      if (page.records.length === 0) {
+        expect(page.cursor).toBe(cursor)
+        break
+      }
+      expect(page.cursor).toBeGreaterThan(cursor)
+      cursor = page.cursor
+    }
+    expect(served).toEqual(ids)
+  })
+
+  it("stores the file a record's diff makes from a held parent, and only a true one", async () => {
+    const store = await open()
+    const net = new NetworkStore(store, GENESIS)
+    const key = await generateKeyPair('Ed25519')
+    // parent unknown: the record is stored, its file is not
+    const early = await signRecord(makeFields(key, { seq: 1 }), key)
+    expect(net.add(early)).toBe(true)
+    expect(net.getFile(fileHash(CHILD_TEXT))).toBeUndefined()
+    store.putFile(PARENT_TEXT)
+    const child = await signRecord(makeFields(key, { seq: 2, description: 'again' }), key)
+    expect(net.add(child)).toBe(true)
+    expect(net.getFile(fileHash(CHILD_TEXT))).toBe(CHILD_TEXT)
+    // a record lying about its file (validation would reject it) stores no file
+    const lie = await signRecord(makeFields(key, { seq: 3, fileHash: sha256Hex('x') }), key)
+    expect(net.add(lie)).toBe(true)
+    expect(net.getFile(sha256Hex('x'))).toBeUndefined()
+  })
+
+  it('keeps sync cursors per peer (and per genesis) across a reopen', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'loopnet-cursors-'))
+    const path = join(dir, 'store.sqlite')
+    const first = new Store(path)
+    new StoreSyncCursors(first, GENESIS).set('peerA', 41)
+    new StoreSyncCursors(first, GENESIS).set('peerA', 42)
+    new StoreSyncCursors(first, OTHER_GENESIS).set('peerA', 7)
+    new StoreSyncCursors(first).set('peerB', 3)
+    first.close()
+    const again = new Store(path)
+    stores.push(again)
+    expect(new StoreSyncCursors(again, GENESIS).get('peerA')).toBe(42)
+    expect(new StoreSyncCursors(again, OTHER_GENESIS).get('peerA')).toBe(7)
+    expect(new StoreSyncCursors(again, GENESIS).get('peerB')).toBeUndefined()
+    expect(new StoreSyncCursors(again).get('peerB')).toBe(3)
   })
 })

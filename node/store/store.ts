@@ -9,7 +9,14 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
 import type { LocalRun, PublishedRun } from '../../agent/interfaces.ts'
+import { DiffMismatchError } from '../../protocol/errors.ts'
+import {
+  type EncodedRecord,
+  pickExperimentFields,
+  type SignedRecord,
+} from '../../protocol/record.ts'
 import type { ExperimentFields, ExperimentStatus } from '../../protocol/types.ts'
+import { applyRecordDiff } from '../../protocol/validation/diff.ts'
 import type { AuthorCounts, BoardRecord, LeaderboardSource } from '../leaderboard/leaderboard.ts'
 import * as board from './board.ts'
 import { MIGRATIONS } from './schema.ts'
@@ -29,6 +36,13 @@ export interface InsertOptions {
   /** This node's run facts, stored in the same transaction (own experiments only). */
   local?: LocalRun
   /** The train file, stored content-addressed in the same transaction. */
+  fileText?: string
+}
+
+export interface SignedInsertOptions {
+  /** This node's run facts (own experiments only). */
+  local?: LocalRun
+  /** The train file; when absent it is derived from the parent file and the diff if held. */
   fileText?: string
 }
 
@@ -123,7 +137,7 @@ export class Store implements LeaderboardSource {
   }
 
   private migrate(): void {
-    const version = Number((this.db.prepare('PRAGMA user_version').get() as Row).user_version)
+    const version = Number((this.prepare('PRAGMA user_version').get() as Row).user_version)
     if (version > MIGRATIONS.length)
       throw new StoreSchemaError(
         `store ${this.path} has schema ${version}, newer than this loopnet (${MIGRATIONS.length})`,
@@ -164,61 +178,130 @@ export class Store implements LeaderboardSource {
   ): { id: string; inserted: boolean } {
     const id = options.id ?? localRecordId(fields)
     return this.transaction(() => {
-      const existing = this.db
-        .prepare('SELECT id FROM records WHERE id = ? OR (genesis = ? AND author = ? AND seq = ?)')
-        .get(id, fields.genesis, fields.author, fields.seq) as Row | undefined
+      const existing = this.prepare(
+        'SELECT id FROM records WHERE id = ? OR (genesis = ? AND author = ? AND seq = ?)',
+      ).get(id, fields.genesis, fields.author, fields.seq) as Row | undefined
       if (existing !== undefined) return { id: String(existing.id), inserted: false }
       if (options.fileText !== undefined) this.putFileInTx(options.fileText, fields.fileHash)
-      this.db
-        .prepare(
-          `INSERT INTO records (id, genesis, author, seq, parent_hash, file_hash, diff, status, val_bpb,
+      this.prepare(
+        `INSERT INTO records (id, genesis, author, seq, parent_hash, file_hash, diff, status, val_bpb,
              training_seconds, total_seconds, num_steps, total_tokens, peak_mem_mb, tier, description,
              created_at, signature, received_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          fields.genesis,
-          fields.author,
-          fields.seq,
-          fields.parentHash,
-          fields.fileHash,
-          fields.diff,
-          fields.status,
-          fields.valBpb,
-          fields.trainingSeconds,
-          fields.totalSeconds,
-          fields.numSteps,
-          fields.totalTokens,
-          fields.peakMemMb,
-          fields.tier,
-          fields.description,
-          fields.createdAt,
-          options.signature ?? null,
-          Date.now(),
-        )
+      ).run(
+        id,
+        fields.genesis,
+        fields.author,
+        fields.seq,
+        fields.parentHash,
+        fields.fileHash,
+        fields.diff,
+        fields.status,
+        fields.valBpb,
+        fields.trainingSeconds,
+        fields.totalSeconds,
+        fields.numSteps,
+        fields.totalTokens,
+        fields.peakMemMb,
+        fields.tier,
+        fields.description,
+        fields.createdAt,
+        options.signature ?? null,
+        Date.now(),
+      )
       const local = options.local
       if (local !== undefined)
-        this.db
-          .prepare(
-            `INSERT INTO local_runs (record_id, commit_hash, parent_commit, source, log_path, wall_seconds, crash_reason)
+        this.prepare(
+          `INSERT INTO local_runs (record_id, commit_hash, parent_commit, source, log_path, wall_seconds, crash_reason)
              VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            id,
-            local.commit,
-            local.parentCommit,
-            local.source,
-            local.logPath,
-            local.wallSeconds,
-            local.crashReason ?? null,
-          )
+        ).run(
+          id,
+          local.commit,
+          local.parentCommit,
+          local.source,
+          local.logPath,
+          local.wallSeconds,
+          local.crashReason ?? null,
+        )
       return { id, inserted: true }
     })
   }
 
+  /**
+   * Inserts a signed record (from the swarm, or this node's own) under its id, with its
+   * signature, in one transaction: idempotent, and the first record of an (author, seq) wins.
+   * When its parent file is held and the diff yields exactly its file_hash, the file is stored
+   * too, so peers' files are usually local without a fetch. Returns its id (the held record's,
+   * for a fork) and whether it was new.
+   */
+  insertSigned(
+    encoded: EncodedRecord,
+    options: SignedInsertOptions = {},
+  ): { id: string; inserted: boolean } {
+    const fields = pickExperimentFields(encoded.record)
+    return this.transaction(() => {
+      const out = this.insertRecord(fields, {
+        ...options,
+        id: encoded.id,
+        signature: encoded.record.signature,
+      })
+      if (out.inserted && options.fileText === undefined) this.deriveFileInTx(fields)
+      return out
+    })
+  }
+
+  /** Stores the file a record's diff makes from its held parent, if it is what the record says. */
+  private deriveFileInTx(fields: ExperimentFields): void {
+    // A baseline has no parent; a re-measure's file is its parent, held already or not at all.
+    if (fields.parentHash === '' || fields.parentHash === fields.fileHash) return
+    if (this.hasFile(fields.fileHash)) return
+    const parent = this.getFile(fields.parentHash)
+    if (parent === undefined) return
+    let text: string
+    try {
+      text = applyRecordDiff(parent, fields.diff)
+    } catch (err) {
+      // Validation rejects such records; a caller that skipped it still gets the record stored.
+      if (err instanceof DiffMismatchError) return
+      throw err
+    }
+    if (sha256(text) === fields.fileHash) this.putFileInTx(text, fields.fileHash)
+  }
+
+  hasRecord(id: string): boolean {
+    return this.prepare('SELECT 1 FROM records WHERE id = ?').get(id) !== undefined
+  }
+
+  /** Highest seq of an author in one genesis, undefined when none (the swarm's seq check). */
+  lastSeq(genesis: string, author: string): number | undefined {
+    const row = this.prepare(
+      'SELECT MAX(seq) AS m FROM records WHERE genesis = ? AND author = ?',
+    ).get(genesis, author) as Row
+    return row.m === null ? undefined : Number(row.m)
+  }
+
+  /**
+   * Signed records of a genesis stored after a cursor (an idx), oldest first, as they travel:
+   * for the sync protocol. Unsigned (solo) records cannot be served and are skipped.
+   */
+  signedRecordsSince(
+    genesis: string,
+    cursor: number,
+    limit: number,
+  ): { records: SignedRecord[]; cursor: number } {
+    const rows = this.prepare(
+      `SELECT * FROM records INDEXED BY records_signed
+        WHERE genesis = ? AND signature IS NOT NULL AND idx > ? ORDER BY idx LIMIT ?`,
+    ).all(genesis, cursor, limit) as Row[]
+    const records = rows.map((row) => {
+      const rec = toRecord(row)
+      return { ...pickExperimentFields(rec), signature: rec.signature as Uint8Array }
+    })
+    return { records, cursor: rows.length === 0 ? cursor : Number(rows.at(-1)?.idx) }
+  }
+
   getRecord(id: string): StoredRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM records WHERE id = ?').get(id) as Row | undefined
+    const row = this.prepare('SELECT * FROM records WHERE id = ?').get(id) as Row | undefined
     return row === undefined ? undefined : toRecord(row)
   }
 
@@ -230,12 +313,13 @@ export class Store implements LeaderboardSource {
   ): { records: StoredRecord[]; cursor: number } {
     const rows = (
       genesis === undefined
-        ? this.db
-            .prepare('SELECT * FROM records WHERE idx > ? ORDER BY idx LIMIT ?')
-            .all(cursor, limit)
-        : this.db
-            .prepare('SELECT * FROM records WHERE idx > ? AND genesis = ? ORDER BY idx LIMIT ?')
-            .all(cursor, genesis, limit)
+        ? this.prepare('SELECT * FROM records WHERE idx > ? ORDER BY idx LIMIT ?').all(
+            cursor,
+            limit,
+          )
+        : this.prepare(
+            'SELECT * FROM records WHERE idx > ? AND genesis = ? ORDER BY idx LIMIT ?',
+          ).all(cursor, genesis, limit)
     ) as Row[]
     const records = rows.map(toRecord)
     return { records, cursor: records.at(-1)?.idx ?? cursor }
@@ -244,11 +328,9 @@ export class Store implements LeaderboardSource {
   /** Every record made on a parent (by anyone), oldest first. */
   triedOn(genesis: string, parentHash: string): StoredRecord[] {
     return (
-      this.db
-        .prepare(
-          'SELECT * FROM records WHERE genesis = ? AND parent_hash = ? ORDER BY created_at, idx',
-        )
-        .all(genesis, parentHash) as Row[]
+      this.prepare(
+        'SELECT * FROM records WHERE genesis = ? AND parent_hash = ? ORDER BY created_at, idx',
+      ).all(genesis, parentHash) as Row[]
     ).map(toRecord)
   }
 
@@ -264,23 +346,21 @@ export class Store implements LeaderboardSource {
       where.push('author = ?')
       args.push(author)
     }
-    const row = this.db
-      .prepare(`SELECT * FROM records WHERE ${where.join(' AND ')} ORDER BY val_bpb, idx LIMIT 1`)
-      .get(...args) as Row | undefined
+    const row = this.prepare(
+      `SELECT * FROM records WHERE ${where.join(' AND ')} ORDER BY val_bpb, idx LIMIT 1`,
+    ).get(...args) as Row | undefined
     return row === undefined ? undefined : toRecord(row)
   }
 
   /** Best KEEP per author in a tier, best first: the leaderboard. */
   leaderboard(genesis: string, tier: string, limit = 20): StoredRecord[] {
     return (
-      this.db
-        .prepare(
-          `SELECT * FROM records r WHERE genesis = ? AND tier = ? AND status = 'keep'
+      this.prepare(
+        `SELECT * FROM records r WHERE genesis = ? AND tier = ? AND status = 'keep'
              AND val_bpb = (SELECT MIN(val_bpb) FROM records s WHERE s.genesis = r.genesis
                AND s.tier = r.tier AND s.author = r.author AND s.status = 'keep')
            GROUP BY author ORDER BY val_bpb LIMIT ?`,
-        )
-        .all(genesis, tier, limit) as Row[]
+      ).all(genesis, tier, limit) as Row[]
     ).map(toRecord)
   }
 
@@ -295,11 +375,9 @@ export class Store implements LeaderboardSource {
       where.push('author = ?')
       args.push(filter.author)
     }
-    const rows = this.db
-      .prepare(
-        `SELECT status, COUNT(*) AS n FROM records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY status`,
-      )
-      .all(...args) as Row[]
+    const rows = this.prepare(
+      `SELECT status, COUNT(*) AS n FROM records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY status`,
+    ).all(...args) as Row[]
     const out: Counts = { keep: 0, discard: 0, crash: 0, total: 0 }
     for (const r of rows) {
       const status = String(r.status) as ExperimentStatus
@@ -311,21 +389,19 @@ export class Store implements LeaderboardSource {
 
   /** Highest seq of an author (0 when none): the next record gets seq + 1. */
   maxSeq(author: string): number {
-    const row = this.db
-      .prepare('SELECT MAX(seq) AS m FROM records WHERE author = ?')
-      .get(author) as Row
+    const row = this.prepare('SELECT MAX(seq) AS m FROM records WHERE author = ?').get(
+      author,
+    ) as Row
     return Number(row.m ?? 0)
   }
 
   /** This node's own runs with their local facts, by seq. */
   ownRuns(author: string): PublishedRun[] {
-    const rows = this.db
-      .prepare(
-        `SELECT r.*, l.commit_hash, l.parent_commit, l.source, l.log_path, l.wall_seconds, l.crash_reason
+    const rows = this.prepare(
+      `SELECT r.*, l.commit_hash, l.parent_commit, l.source, l.log_path, l.wall_seconds, l.crash_reason
            FROM records r JOIN local_runs l ON l.record_id = r.id
           WHERE r.author = ? ORDER BY r.seq`,
-      )
-      .all(author) as Row[]
+    ).all(author) as Row[]
     return rows.map((row) => {
       const rec = toRecord(row)
       const local: LocalRun = {
@@ -380,37 +456,33 @@ export class Store implements LeaderboardSource {
     const hash = sha256(text)
     if (expectedHash !== undefined && expectedHash !== hash)
       throw new FileHashMismatchError(`file hashes to ${hash}, expected ${expectedHash}`)
-    this.db
-      .prepare('INSERT OR IGNORE INTO files (hash, text, size, added_at) VALUES (?, ?, ?, ?)')
-      .run(hash, text, Buffer.byteLength(text), Date.now())
+    this.prepare(
+      'INSERT OR IGNORE INTO files (hash, text, size, added_at) VALUES (?, ?, ?, ?)',
+    ).run(hash, text, Buffer.byteLength(text), Date.now())
     return hash
   }
 
   getFile(hash: string): string | undefined {
-    const row = this.db.prepare('SELECT text FROM files WHERE hash = ?').get(hash) as
-      | Row
-      | undefined
+    const row = this.prepare('SELECT text FROM files WHERE hash = ?').get(hash) as Row | undefined
     return row === undefined ? undefined : String(row.text)
   }
 
   hasFile(hash: string): boolean {
-    return this.db.prepare('SELECT 1 FROM files WHERE hash = ?').get(hash) !== undefined
+    return this.prepare('SELECT 1 FROM files WHERE hash = ?').get(hash) !== undefined
   }
 
   // ---------------------------------------------------------------------------------------
   // State
 
   getState(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM state WHERE key = ?').get(key) as Row | undefined
+    const row = this.prepare('SELECT value FROM state WHERE key = ?').get(key) as Row | undefined
     return row === undefined ? undefined : String(row.value)
   }
 
   setState(key: string, value: string): void {
-    this.db
-      .prepare(
-        'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value)
+    this.prepare(
+      'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ).run(key, value)
   }
 
   /** A persistent local node id, made once (the swarm replaces it with the libp2p peer id). */

@@ -1,24 +1,28 @@
 /**
  * One loopnet network node as a process, for tests and benchmarks. Prints JSON lines on stdout
  * ({"event":"ready",...}, one per received record, ...) and takes JSON-line commands on stdin,
- * so callers wait on events instead of sleeping. Uses the in-memory store fixture.
+ * so callers wait on events instead of sleeping. Keeps records, files and sync cursors in the
+ * real SQLite store, <data-dir>/store.sqlite (a benchmark may fill it before starting the node).
  *
  *   node scripts/testnet/p2p-node.ts --data-dir DIR --genesis HEX [--listen MA] [--bootstrap MA]...
  *
- * Commands: publish {fields?, size?} | publish-bad {kind} | put-file {text, hash?} |
+ * Commands: publish {fields?, size?} | publish-bad {kind} | put-file {text, hash?} (a hash the
+ * text does not have plants a lie, for the lying-peer test) |
  * fetch {hash} | score {peer, below?} | peers | count | stats | dial {addr} | stop. Each may carry "req", echoed back.
  */
 import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
 import { PublishQueue } from '../../node/p2p/gossip/publish-queue.ts'
 import { loadOrCreateIdentity } from '../../node/p2p/identity.ts'
 import { LoopnetNode } from '../../node/p2p/node.ts'
-import { sha256Hex } from '../../protocol/hash.ts'
+import { NetworkStore, StoreSyncCursors } from '../../node/store/network-store.ts'
+import { Store } from '../../node/store/store.ts'
+import { fileHash, sha256Hex } from '../../protocol/hash.ts'
 import { encodeRecord, signingBytes } from '../../protocol/record.ts'
 import type { ExperimentFields } from '../../protocol/types.ts'
-import { MemoryStore } from '../../test/fixtures/p2p/memory-store.ts'
 
 const { values } = parseArgs({
   options: {
@@ -47,7 +51,26 @@ function emit(event: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`)
 }
 
-const store = new MemoryStore()
+/**
+ * The real store, plus files planted under hashes they do not have: a lying peer, which the
+ * real store refuses to be (it verifies every file it stores). Test-only, and only here.
+ */
+class LyingNetworkStore extends NetworkStore {
+  readonly lies = new Map<string, string>()
+
+  override getFile(hash: string): string | undefined {
+    return this.lies.get(hash) ?? super.getFile(hash)
+  }
+
+  putFile(text: string, hash?: string): string {
+    if (hash === undefined || hash === fileHash(text)) return this.store.putFile(text)
+    this.lies.set(hash, text)
+    return hash
+  }
+}
+
+const sqlite = new Store(join(dataDir, 'store.sqlite'))
+const store = new LyingNetworkStore(sqlite, genesis)
 const privateKey = await loadOrCreateIdentity(dataDir)
 const node = await LoopnetNode.create({
   genesis,
@@ -57,6 +80,7 @@ const node = await LoopnetNode.create({
   bootstrap: values.bootstrap,
   localSwarm: !values['no-local-swarm'],
   store,
+  cursors: new StoreSyncCursors(sqlite, genesis),
 })
 node.addEventListener('record', (evt) => {
   const { id, record, via, from } = evt.detail
@@ -214,7 +238,7 @@ async function handle(c: Command): Promise<void> {
       emit('stats', { req, rss: process.memoryUsage().rss })
       return
     case 'count':
-      emit('count', { req, records: store.size })
+      emit('count', { req, records: sqlite.counts({ genesis }).total })
       return
     case 'dial':
       await node.host.dial(multiaddr(String(c.addr)))
@@ -234,6 +258,7 @@ async function shutdown(): Promise<void> {
   stopping = true
   rawQueue.stop()
   await node.stop()
+  sqlite.close()
   emit('stopped')
   process.exit(0)
 }
