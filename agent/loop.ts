@@ -1,5 +1,6 @@
 /**
- * The Karpathy loop as a daemon: propose -> train -> decide -> journal, forever, on one node.
+ * The Karpathy loop as a daemon: propose -> train -> decide -> journal, forever, on one node;
+ * before building further it re-measures the tier's best when a peer's claim beats its own.
  * It knows the world only through ResultSink and SwarmView (interfaces.ts); git, the trainer
  * process and the proposer are its own. The next proposal is prepared while the current
  * experiment trains (pipelining), so the hardware never waits for a model's reply.
@@ -18,9 +19,23 @@ import {
 } from './errors.ts'
 import { TypedEventTarget } from './events.ts'
 import { sha256Hex } from './hash.ts'
-import type { LocalRun, PublishedRun, ResultSink, SwarmView } from './interfaces.ts'
+import type { BestKnown, LocalRun, PublishedRun, ResultSink, SwarmView } from './interfaces.ts'
 import { appendTsvLine, formatTsvLine, reconcileTsv } from './journal.ts'
 import type { Proposal, ProposalContext, Proposer, TriedExperiment } from './proposer.ts'
+import {
+  isRemeasure,
+  judgeRemeasure,
+  type OwnBest,
+  REBASE_FETCH_TIMEOUT_MS,
+  REBASE_SOURCE,
+  type RebaseVerdict,
+  RemeasureFileMismatchError,
+  rebaseSkips,
+  rebaseTolerance,
+  remeasureDescription,
+  remeasureStatus,
+  shouldRemeasure,
+} from './rebase.ts'
 import { killOrphanTrainer, type RunState, readRunState, writeRunState } from './run-state.ts'
 import { type CrashReason, Runner, type RunOutcome } from './runner.ts'
 import type { Progress } from './summary.ts'
@@ -110,6 +125,31 @@ export interface AgentLoopEvents {
   }
   'experiment-interrupted': { seq: number; description: string }
   'parent-changed': { fileHash: string; valBpb: number; commit: string }
+  /** The tier's best beats ours: its file was fetched and is about to be re-measured here. */
+  'rebase-started': {
+    fileHash: string
+    author: string
+    claimedValBpb: number
+    recordId?: string
+  }
+  /** The re-measure was journaled; `adopted` means the parent moved to that file. */
+  'rebase-finished': {
+    fileHash: string
+    author: string
+    claimedValBpb: number
+    /** Undefined when the re-run crashed. */
+    measuredValBpb?: number
+    reason: RebaseVerdict['reason']
+    adopted: boolean
+  }
+  /** The tier's best could not be fetched (its holders are gone): a normal proposal runs. */
+  'rebase-fetch-failed': {
+    fileHash: string
+    author: string
+    claimedValBpb: number
+    recordId?: string
+    message: string
+  }
   stopped: { experiments: number; reason: 'max-experiments' | 'aborted' }
 }
 
@@ -131,6 +171,13 @@ export interface LoopResult {
 
 const BASELINE_DESCRIPTION = 'baseline'
 
+/** A re-measure about to run: whose claim, against which own best, as which proposal. */
+interface Remeasure {
+  best: BestKnown
+  own: OwnBest | undefined
+  proposal: Proposal
+}
+
 export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
   readonly init: AgentLoopInit
   readonly workspace: Workspace
@@ -148,6 +195,8 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
   private readonly compiled = new Set<string>()
   private lastStateWrite = 0
   private state: RunState
+  /** Re-measure candidates whose fetch failed, by file hash: when (ms). */
+  private readonly fetchFailures = new Map<string, number>()
 
   constructor(init: AgentLoopInit) {
     super()
@@ -235,8 +284,10 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
         const parent = this.current()
         this.setState({ phase: 'proposing' })
 
-        // 1. a proposal: the baseline, a fix of the last crash, the pipelined one, or a fresh one
+        // 1. a proposal: the baseline, a fix of the last crash, a re-measure of the tier's
+        // best, the pipelined one, or a fresh one
         let proposal: Proposal
+        let remeasure: Remeasure | undefined
         if (parent.baseline) {
           proposal = this.baselineProposal(parent)
           speculative = undefined
@@ -244,12 +295,21 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
           proposal = pendingFix
           pendingFix = undefined
         } else {
-          const pipelined = speculative
-          speculative = undefined
-          const got = await this.nextProposal(pipelined, signal)
-          if (got === undefined) break // aborted
-          proposal = got
+          remeasure = await this.prepareRemeasure(parent, signal)
+          if (remeasure !== undefined) {
+            // the pipelined proposal stays pending: it runs next, rebased if this is adopted
+            proposal = remeasure.proposal
+          } else {
+            const pipelined = speculative
+            speculative = undefined
+            const got = await this.nextProposal(pipelined, signal)
+            if (got === undefined) break // aborted
+            proposal = got
+          }
         }
+        // a re-measure is recorded as the file on itself (empty diff): that is its wire format
+        const recordParentHash =
+          remeasure !== undefined ? proposal.fileHash : parent.baseline ? '' : parent.hash
         const proposeSeconds = (performance.now() - iterationStart) / 1000
 
         // 2. train, with the next proposal prepared meanwhile
@@ -262,7 +322,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
           seq,
           description: proposal.description,
           source: proposal.source,
-          parentHash: parent.baseline ? '' : parent.hash,
+          parentHash: recordParentHash,
           fileHash: proposal.fileHash,
           logPath,
           budgetSeconds: this.init.budgetSeconds,
@@ -312,14 +372,23 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
           break
         }
 
-        // 3. decide, commit, record durably, journal, move the branch
-        const status = decide({
-          valBpb: outcome.kind === 'ok' ? outcome.summary.valBpb : undefined,
-          parentValBpb: parent.baseline ? undefined : parent.valBpb,
-          minDelta: this.init.minDelta ?? 0,
-        })
-        const record = this.buildRecord(seq, proposal, parent, status, outcome)
-        const message = this.commitMessage(record, parent, proposal, outcome)
+        // 3. decide (a re-measure by its own rule), commit, record durably, journal, move
+        // the branch
+        const measured = outcome.kind === 'ok' ? outcome.summary.valBpb : undefined
+        const verdict =
+          remeasure === undefined
+            ? undefined
+            : judgeRemeasure(remeasure.best.valBpb, measured, remeasure.own, this.init.minDelta)
+        const status =
+          verdict !== undefined
+            ? remeasureStatus(verdict)
+            : decide({
+                valBpb: measured,
+                parentValBpb: parent.baseline ? undefined : parent.valBpb,
+                minDelta: this.init.minDelta ?? 0,
+              })
+        const record = this.buildRecord(seq, proposal, parent, status, outcome, recordParentHash)
+        const message = this.commitMessage(record, parent, proposal, outcome, remeasure, verdict)
         let t = performance.now()
         const commit = await this.workspace.commit(proposal.text, message)
         gitSeconds += (performance.now() - t) / 1000
@@ -382,9 +451,21 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
             : {}),
           phases,
         })
+        if (remeasure !== undefined && verdict !== undefined)
+          this.emit('rebase-finished', {
+            fileHash: remeasure.best.fileHash,
+            author: remeasure.best.author,
+            claimedValBpb: remeasure.best.valBpb,
+            ...(verdict.reason !== 'crashed' && measured !== undefined
+              ? { measuredValBpb: measured }
+              : {}),
+            reason: verdict.reason,
+            adopted: verdict.adopt,
+          })
         this.setState({ phase: 'idle', experiments: this.state.experiments + 1 }, true)
 
-        // 4. crashes: the baseline must run; an LLM may repair its own bug
+        // 4. crashes: the baseline must run; an LLM may repair its own bug (a peer's file that
+        // crashes here is journaled as such, nobody fixes it)
         if (outcome.kind !== 'crash') {
           consecutiveCrashes = 0
           fixAttempts = 0
@@ -398,6 +479,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
               `the unmodified baseline crashed ${baselineCrashes} times (${outcome.reason}: ${outcome.message}); see ${logPath}`,
             )
         } else if (
+          remeasure === undefined &&
           this.init.proposer.fix !== undefined &&
           fixAttempts < (this.init.maxFixAttempts ?? 2)
         ) {
@@ -496,6 +578,68 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
   }
 
   // ---------------------------------------------------------------------------------------
+  // Rebase: re-measure the tier's best before building on it
+
+  /**
+   * The re-measure to run now, when the tier's best known KEEP beats this node's parent and
+   * was never run here; its file is fetched first. A fetch that fails is reported and retried
+   * only after REBASE_FETCH_RETRY_MS, so a vanished peer costs one try, not one per experiment.
+   */
+  private async prepareRemeasure(
+    parent: Parent,
+    signal: AbortSignal,
+  ): Promise<Remeasure | undefined> {
+    if (this.tier === '') return undefined
+    const best = await this.init.swarm.bestKnown(this.tier, signal)
+    const own =
+      parent.valBpb === undefined ? undefined : { fileHash: parent.hash, valBpb: parent.valBpb }
+    const skip = rebaseSkips(
+      this.history.map((r) => r.fields),
+      this.init.genesis,
+      this.fetchFailures,
+      Date.now(),
+    )
+    if (!shouldRemeasure(own, best, skip)) return undefined
+    const claim = {
+      fileHash: best.fileHash,
+      author: best.author,
+      claimedValBpb: best.valBpb,
+      ...(best.recordId !== undefined ? { recordId: best.recordId } : {}),
+    }
+    let text: string
+    try {
+      text = await this.init.swarm.fetchFile(
+        best.fileHash,
+        AbortSignal.any([signal, AbortSignal.timeout(REBASE_FETCH_TIMEOUT_MS)]),
+      )
+      // the view verifies, but the record we publish vouches for this hash: check again
+      if (sha256Hex(text) !== best.fileHash)
+        throw new RemeasureFileMismatchError(
+          `the fetched file hashes to ${sha256Hex(text)}, not ${best.fileHash}`,
+        )
+    } catch (err) {
+      if (signal.aborted) throw err
+      this.fetchFailures.set(best.fileHash, Date.now())
+      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+      this.emit('rebase-fetch-failed', { ...claim, message })
+      return undefined
+    }
+    this.fetchFailures.delete(best.fileHash)
+    this.emit('rebase-started', claim)
+    return {
+      best,
+      own,
+      proposal: {
+        text,
+        fileHash: best.fileHash,
+        description: remeasureDescription(best),
+        source: REBASE_SOURCE,
+        parentText: parent.text,
+      },
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
   // Proposals
 
   /** What a proposer may know about a parent: tried there (swarm + journal), running now. */
@@ -508,7 +652,8 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
     const own = this.history.filter((r) => r.fields.parentHash === parent.hash).map((r) => r.fields)
     const byHash = new Map<string, TriedExperiment>()
     for (const f of [...own, ...swarmTried]) {
-      if (byHash.has(f.fileHash) || f.genesis !== this.init.genesis) continue
+      // a re-measure of the parent is no edit of it
+      if (byHash.has(f.fileHash) || f.genesis !== this.init.genesis || isRemeasure(f)) continue
       byHash.set(f.fileHash, {
         fileHash: f.fileHash,
         description: f.description,
@@ -692,6 +837,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
     parent: Parent,
     status: ExperimentStatus,
     outcome: Exclude<RunOutcome, { kind: 'interrupted' }>,
+    parentHash: string,
   ): ExperimentFields {
     const s = outcome.kind === 'ok' ? outcome.summary : outcome.summary
     const description =
@@ -702,9 +848,13 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       genesis: this.init.genesis,
       author: this.init.author,
       seq,
-      parentHash: parent.baseline ? '' : parent.hash,
+      parentHash,
       fileHash: proposal.fileHash,
-      diff: recordDiff(parent.baseline ? undefined : parent.text, proposal.text),
+      // a re-measure's diff is empty: the file against itself
+      diff:
+        parentHash === proposal.fileHash
+          ? ''
+          : recordDiff(parent.baseline ? undefined : parent.text, proposal.text),
       status,
       valBpb: status === 'crash' ? 0 : (s?.valBpb ?? 0),
       trainingSeconds: s?.trainingSeconds ?? 0,
@@ -723,6 +873,8 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
     parent: Parent,
     proposal: Proposal,
     outcome: Exclude<RunOutcome, { kind: 'interrupted' }>,
+    remeasure?: Remeasure,
+    verdict?: RebaseVerdict,
   ): string {
     const trailers: Record<string, string | number> = {
       Status: record.status,
@@ -741,6 +893,14 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       'Parent-Hash': record.parentHash || 'none',
     })
     if (outcome.kind === 'crash') trailers['Crash-Reason'] = `${outcome.reason}: ${outcome.message}`
+    if (remeasure !== undefined) {
+      trailers['Claimed-By'] = remeasure.best.author
+      trailers['Claimed-Val-Bpb'] = remeasure.best.valBpb.toFixed(6)
+      trailers['Rebase-Tolerance'] = rebaseTolerance(remeasure.best.valBpb).toFixed(6)
+      if (remeasure.best.recordId !== undefined)
+        trailers['Claimed-Record'] = remeasure.best.recordId
+      if (verdict !== undefined) trailers['Rebase-Verdict'] = verdict.reason
+    }
     return formatCommitMessage(proposal.description, trailers)
   }
 

@@ -3,6 +3,7 @@
  * (fetch, re-run, git) lives in the loop. Nobody adopts a number on trust: a peer's claim is
  * re-measured locally, and only a confirmed gain moves this node's parent.
  */
+import type { ExperimentFields, ExperimentStatus } from '../protocol/types.ts'
 import type { BestKnown } from './interfaces.ts'
 
 /**
@@ -12,6 +13,22 @@ import type { BestKnown } from './interfaces.ts'
  */
 export const REBASE_RELATIVE_TOLERANCE = 0.005
 export const REBASE_ABSOLUTE_TOLERANCE = 0.002
+
+/**
+ * A file whose fetch failed (its only holder went offline) is asked for again after this long,
+ * not before every experiment: each try may wait for the network while the hardware idles.
+ */
+export const REBASE_FETCH_RETRY_MS = 10 * 60_000
+/** How long one fetch may take before the loop gives up on it and proposes as usual. */
+export const REBASE_FETCH_TIMEOUT_MS = 60_000
+
+/** The proposal source of a re-measure, in local_runs, results.tsv and events. */
+export const REBASE_SOURCE = 'rebase'
+
+/** The file a view returned for a re-measure does not hash to the hash it was asked for. */
+export class RemeasureFileMismatchError extends Error {
+  override name = 'RemeasureFileMismatchError'
+}
 
 export interface OwnBest {
   fileHash: string
@@ -33,6 +50,37 @@ export function shouldRemeasure(
   return best.fileHash !== own.fileHash && best.valBpb < own.valBpb
 }
 
+/**
+ * A re-measure on the wire: the same file as its own parent, with an empty diff. Peers count
+ * these as independent confirmations of the file.
+ */
+export function isRemeasure(fields: Pick<ExperimentFields, 'parentHash' | 'fileHash'>): boolean {
+  return fields.parentHash !== '' && fields.parentHash === fields.fileHash
+}
+
+/**
+ * Files this node need not re-measure: every file it has already run itself (re-measures, and
+ * its own experiments, whose local number already stands against any claim), plus those whose
+ * fetch failed less than REBASE_FETCH_RETRY_MS ago. Built from the journal, so it survives
+ * restarts; fetch failures are deliberately forgotten on restart.
+ */
+export function rebaseSkips(
+  ownRuns: readonly Pick<ExperimentFields, 'fileHash' | 'genesis'>[],
+  genesis: string,
+  fetchFailures: ReadonlyMap<string, number>,
+  now: number,
+): Set<string> {
+  const skip = new Set<string>()
+  for (const r of ownRuns) if (r.genesis === genesis) skip.add(r.fileHash)
+  for (const [hash, at] of fetchFailures) if (now - at < REBASE_FETCH_RETRY_MS) skip.add(hash)
+  return skip
+}
+
+/** The one-line description of a re-measure record. */
+export function remeasureDescription(best: BestKnown): string {
+  return `re-measure ${best.fileHash.slice(0, 12)} by ${best.author.slice(0, 12)} (claims ${best.valBpb.toFixed(6)})`
+}
+
 export function rebaseTolerance(claimedValBpb: number): number {
   return Math.max(REBASE_ABSOLUTE_TOLERANCE, claimedValBpb * REBASE_RELATIVE_TOLERANCE)
 }
@@ -43,21 +91,30 @@ export type RebaseVerdict =
 
 /**
  * After the local re-run: adopt when the local number confirms the claim (within tolerance)
- * and is also better than our own best measured here. A claim that does not reproduce is
- * refuted; one that reproduces but does not beat our best on this machine is not adopted.
+ * and is also better than our own best measured here, by more than minDelta as any keep must
+ * be. A claim that does not reproduce is refuted; one that reproduces but does not beat our
+ * best on this machine is not adopted. A run that gives no usable number (as decide() sees
+ * it: missing, not finite, not positive) is a crash.
  */
 export function judgeRemeasure(
   claimedValBpb: number,
   measuredValBpb: number | undefined,
   own: OwnBest | undefined,
+  minDelta = 0,
 ): RebaseVerdict {
-  if (measuredValBpb === undefined || !Number.isFinite(measuredValBpb)) {
+  if (measuredValBpb === undefined || !Number.isFinite(measuredValBpb) || measuredValBpb <= 0) {
     return { adopt: false, reason: 'crashed' }
   }
   if (measuredValBpb > claimedValBpb + rebaseTolerance(claimedValBpb)) {
     return { adopt: false, reason: 'refuted' }
   }
-  if (own !== undefined && measuredValBpb >= own.valBpb)
+  if (own !== undefined && measuredValBpb >= own.valBpb - minDelta)
     return { adopt: false, reason: 'not-better-here' }
   return { adopt: true, reason: 'confirmed' }
+}
+
+/** The re-measure's record status: adopted is a keep, a crash a crash, the rest discards. */
+export function remeasureStatus(verdict: RebaseVerdict): ExperimentStatus {
+  if (verdict.adopt) return 'keep'
+  return verdict.reason === 'crashed' ? 'crash' : 'discard'
 }

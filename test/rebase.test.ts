@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { judgeRemeasure, rebaseTolerance, shouldRemeasure } from '../agent/rebase.ts'
+import {
+  isRemeasure,
+  judgeRemeasure,
+  REBASE_FETCH_RETRY_MS,
+  rebaseSkips,
+  rebaseTolerance,
+  remeasureDescription,
+  remeasureStatus,
+  shouldRemeasure,
+} from '../agent/rebase.ts'
 
 const best = { fileHash: 'b', valBpb: 2.0, author: 'peerB' }
 
@@ -40,13 +49,74 @@ describe('judgeRemeasure', () => {
     ],
     ['re-run crashed', 2.0, undefined, own, false, 'crashed'],
     ['re-run NaN', 2.0, Number.NaN, own, false, 'crashed'],
+    ['re-run gave zero', 2.0, 0, own, false, 'crashed'],
     ['no own best: confirmed is enough', 2.0, 2.001, undefined, true, 'confirmed'],
   ] as const)('%s', (_name, claimed, measured, ownBest, adopt, reason) => {
     expect(judgeRemeasure(claimed, measured, ownBest)).toEqual({ adopt, reason })
   })
 
+  it.each([
+    ['gain above minDelta', 2.0, 0.05, true, 'confirmed'],
+    ['gain within minDelta', 2.0, 0.2, false, 'not-better-here'],
+  ] as const)('minDelta: %s', (_name, measured, minDelta, adopt, reason) => {
+    expect(judgeRemeasure(2.0, measured, own, minDelta)).toEqual({ adopt, reason })
+  })
+
   it('tolerance is relative with an absolute floor', () => {
     expect(rebaseTolerance(0.1)).toBe(0.002)
     expect(rebaseTolerance(2.0)).toBeCloseTo(0.01, 12)
+  })
+})
+
+describe('remeasureStatus', () => {
+  it.each([
+    [{ adopt: true, reason: 'confirmed' }, 'keep'],
+    [{ adopt: false, reason: 'refuted' }, 'discard'],
+    [{ adopt: false, reason: 'not-better-here' }, 'discard'],
+    [{ adopt: false, reason: 'crashed' }, 'crash'],
+  ] as const)('%o -> %s', (verdict, status) => {
+    expect(remeasureStatus(verdict)).toBe(status)
+  })
+})
+
+describe('isRemeasure', () => {
+  it.each([
+    ['same file as parent', 'a', 'a', true],
+    ['an edit', 'a', 'b', false],
+    ['a baseline', '', 'a', false],
+  ] as const)('%s', (_name, parentHash, fileHash, expected) => {
+    expect(isRemeasure({ parentHash, fileHash })).toBe(expected)
+  })
+})
+
+describe('rebaseSkips', () => {
+  const now = 1_000_000_000
+  it('skips every file run here in this genesis and recent fetch failures', () => {
+    const runs = [
+      { fileHash: 'own-edit', genesis: 'g' },
+      { fileHash: 'remeasured', genesis: 'g' },
+      { fileHash: 'other-swarm', genesis: 'h' },
+    ]
+    const failures = new Map([
+      ['failed-recently', now - REBASE_FETCH_RETRY_MS + 1],
+      ['failed-long-ago', now - REBASE_FETCH_RETRY_MS],
+    ])
+    expect([...rebaseSkips(runs, 'g', failures, now)].sort()).toEqual([
+      'failed-recently',
+      'own-edit',
+      'remeasured',
+    ])
+  })
+})
+
+describe('remeasureDescription', () => {
+  it('names the file, the author and the claim', () => {
+    expect(
+      remeasureDescription({
+        fileHash: 'ab12cd34ef56ab12cd34',
+        author: '12D3KooWAbcdefghijk',
+        valBpb: 1.2345671,
+      }),
+    ).toBe('re-measure ab12cd34ef56 by 12D3KooWAbcd (claims 1.234567)')
   })
 })

@@ -28,6 +28,9 @@ export function attachView(
       'experiment-finished',
       'experiment-interrupted',
       'parent-changed',
+      'rebase-started',
+      'rebase-finished',
+      'rebase-fetch-failed',
       'stopped',
     ]
     for (const name of names)
@@ -95,10 +98,46 @@ export function attachView(
   on('experiment-interrupted', (d) =>
     line(`interrupted #${d.seq} ${d.description} (not recorded; it will be retried)`),
   )
+  on('rebase-started', (d) =>
+    line(
+      `rebase: re-measuring ${short(d.fileHash)} by ${who(d.author)} (claims ${d.claimedValBpb.toFixed(6)})`,
+    ),
+  )
+  on('rebase-finished', (d) => line(`rebase: ${rebaseOutcome(d)}`))
+  on('rebase-fetch-failed', (d) =>
+    line(
+      `rebase: cannot fetch ${short(d.fileHash)} by ${who(d.author)}: ${firstLine(d.message)}; proposing as usual`,
+    ),
+  )
   on('stopped', (d) => line(`loopnet: stopped after ${d.experiments} experiments (${d.reason})`))
   return () => {
     clearBar()
     for (const off of offs) off()
+  }
+}
+
+function short(hash: string): string {
+  return hash.slice(0, 12)
+}
+
+/** Peer ids are long and start alike (12D3KooW...): enough to tell them apart in a log. */
+function who(author: string): string {
+  return author.length > 16 ? `${author.slice(0, 16)}…` : author
+}
+
+function rebaseOutcome(d: AgentLoopEvents['rebase-finished']): string {
+  const file = `${short(d.fileHash)} by ${who(d.author)}`
+  const claim = d.claimedValBpb.toFixed(6)
+  const local = d.measuredValBpb?.toFixed(6) ?? 'n/a'
+  switch (d.reason) {
+    case 'confirmed':
+      return `adopted ${file}, local ${local} (claim ${claim} confirmed)`
+    case 'refuted':
+      return `refuted ${file}: local ${local}, claim ${claim}`
+    case 'not-better-here':
+      return `not adopted ${file}: local ${local} confirms the claim ${claim} but does not beat ours`
+    case 'crashed':
+      return `re-measure of ${file} crashed (claim ${claim})`
   }
 }
 

@@ -1,0 +1,388 @@
+/**
+ * The rebase step end to end: a peer's KEEP sits in the real SQLite store (as sync or gossip
+ * would leave it), the loop runs over SoloSink/SoloSwarmView on that store with the fixture
+ * trainer (val_bpb a known function of its constants), so each test knows whether the peer's
+ * claim reproduces here.
+ */
+import { readFileSync } from 'node:fs'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { simpleGit } from 'simple-git'
+import { afterEach, describe, expect, it } from 'vitest'
+import { pyCompileCheck } from '../agent/compile.ts'
+import { sha256Hex } from '../agent/hash.ts'
+import { AgentLoop, type AgentLoopEvents, type AgentLoopInit } from '../agent/loop.ts'
+import type { Proposer } from '../agent/proposer.ts'
+import { BuiltinProposer } from '../agent/proposers/builtin.ts'
+import { LlmProposer } from '../agent/proposers/llm.ts'
+import { recordDiff } from '../agent/validate.ts'
+import { SoloSink, SoloSwarmView } from '../node/solo.ts'
+import { Store } from '../node/store/store.ts'
+import type { ExperimentFields } from '../protocol/types.ts'
+import {
+  editReply,
+  type ScriptedServer,
+  startScriptedServer,
+} from './fixtures/agent/openai-server.ts'
+
+const python = process.env.LOOPNET_PYTHON ?? '/usr/bin/python3'
+const trainerDir = fileURLToPath(new URL('./fixtures/agent/trainer', import.meta.url))
+const baseline = readFileSync(join(trainerDir, 'train.py'), 'utf8')
+const GENESIS = 'g-test'
+const TIER = 'cpu-test' // the fixture trainer's device line
+const PEER = '12D3KooWPeerBeeBeeBeeBeeBeeBee'
+const LR = 'LR = 0.01  # learning rate; the optimum is 0.02'
+const WIDTH = 'WIDTH = 64  # model width; the optimum is 128'
+const ACT = 'ACTIVATION = "relu"  # relu | gelu | silu'
+// val_bpb of the fixture = 2 + |ln(LR/0.02)| + 0.1 |log2(WIDTH/128)| + 0.02 (relu)
+const BASELINE_BPB = 2 + Math.log(2) + 0.1 + 0.02 // 2.813147
+const BETTER = baseline.replace(LR, 'LR = 0.02') // 2.12
+const BETTER_BPB = 2.12
+const WORSE = baseline.replace(WIDTH, 'WIDTH = 32') // 2.913147
+const WORSE_BPB = 2 + Math.log(2) + 0.2 + 0.02
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+const EVENTS = [
+  'resumed',
+  'proposal-rejected',
+  'proposal-failed',
+  'experiment-started',
+  'experiment-finished',
+  'experiment-interrupted',
+  'parent-changed',
+  'rebase-started',
+  'rebase-finished',
+  'rebase-fetch-failed',
+  'stopped',
+] as const
+type Recorded = { [K in (typeof EVENTS)[number]]: Array<AgentLoopEvents[K]> }
+
+async function openStore(): Promise<{ store: Store; dataDir: string }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-rebase-'))
+  const store = new Store(join(dataDir, 'store.sqlite'))
+  cleanups.push(() => store.close())
+  return { store, dataDir }
+}
+
+/** A loop on an existing store and data dir: a second call on the same ones is a restart. */
+function makeLoop(
+  store: Store,
+  dataDir: string,
+  proposer: Proposer,
+  over: Partial<AgentLoopInit> = {},
+): { loop: AgentLoop; events: Recorded } {
+  const loop = new AgentLoop({
+    dataDir,
+    genesis: GENESIS,
+    author: store.nodeId(),
+    sink: new SoloSink(store),
+    swarm: new SoloSwarmView(store, GENESIS),
+    proposer,
+    baselineText: baseline,
+    python,
+    trainerDir,
+    budgetSeconds: 1,
+    graceSeconds: 10,
+    env: { FIXTURE_STEP_SECONDS: '0.02' },
+    ...over,
+  })
+  const events = {} as Recorded
+  for (const name of EVENTS) {
+    const list: unknown[] = []
+    ;(events as Record<string, unknown[]>)[name] = list
+    loop.addListener(name, (d) => list.push(d))
+  }
+  return { loop, events }
+}
+
+/** A peer's KEEP of `text` claiming `claimed`, as sync leaves it; its file only if `withFile`. */
+function insertPeerKeep(
+  store: Store,
+  text: string,
+  claimed: number,
+  options: { withFile?: boolean; tier?: string; seq?: number } = {},
+): { id: string; fileHash: string } {
+  const fields: ExperimentFields = {
+    genesis: GENESIS,
+    author: PEER,
+    seq: options.seq ?? 2,
+    parentHash: sha256Hex(baseline),
+    fileHash: sha256Hex(text),
+    diff: recordDiff(baseline, text),
+    status: 'keep',
+    valBpb: claimed,
+    trainingSeconds: 0.1,
+    totalSeconds: 0.2,
+    numSteps: 3,
+    totalTokens: 100_000,
+    peakMemMb: 0,
+    tier: options.tier ?? TIER,
+    description: 'a peer edit',
+    createdAt: Date.now(),
+  }
+  const { id } = store.insertRecord(fields, options.withFile === false ? {} : { fileText: text })
+  return { id, fileHash: fields.fileHash }
+}
+
+/** The scripted LLM: every proposal request gets the same edit (it applies to every parent). */
+async function scriptedLlm(reply: string): Promise<{ llm: LlmProposer; server: ScriptedServer }> {
+  const server = await startScriptedServer([], { content: reply })
+  cleanups.push(() => server.close())
+  const llm = new LlmProposer({
+    baseURL: server.url,
+    model: 'm',
+    compile: pyCompileCheck(python),
+    maxAttempts: 1,
+  })
+  return { llm, server }
+}
+
+/** git, results.tsv and the store tell the same story (as in loop.test.ts). */
+async function expectConsistent(dataDir: string, store: Store, author: string): Promise<void> {
+  const runs = store.ownRuns(author)
+  const git = simpleGit(join(dataDir, 'workspace'))
+  const tsv = readFileSync(join(dataDir, 'results.tsv'), 'utf8').trimEnd().split('\n')
+  expect(tsv).toHaveLength(runs.length + 1)
+  for (const [i, run] of runs.entries()) {
+    const cols = tsv[i + 1]?.split('\t') ?? []
+    expect(cols[0]).toBe(run.local.commit.slice(0, 7))
+    expect(cols[3]).toBe(run.fields.status)
+    expect(cols[4]).toBe(run.fields.description)
+    expect(cols[10]).toBe(run.local.source)
+    expect(
+      (await git.raw(['rev-parse', `refs/loopnet/experiments/${run.fields.seq}`])).trim(),
+    ).toBe(run.local.commit)
+  }
+  const kept = runs.filter((r) => r.fields.status === 'keep')
+  const chain = (await git.raw(['rev-list', '--first-parent', 'HEAD'])).trim().split('\n')
+  expect(chain.slice(0, -1)).toEqual(kept.map((r) => r.local.commit).reverse())
+  expect((await git.status()).isClean()).toBe(true)
+  expect(sha256Hex(readFileSync(join(dataDir, 'workspace', 'train.py'), 'utf8'))).toBe(
+    kept.at(-1)?.fields.fileHash,
+  )
+}
+
+describe('AgentLoop rebase step', () => {
+  it("re-measures a peer's better keep, adopts it when it reproduces, builds on it, resumes on it", async () => {
+    const { store, dataDir } = await openStore()
+    const peer = insertPeerKeep(store, BETTER, BETTER_BPB)
+    // the one LLM proposal is made on the baseline while it trains; it touches WIDTH only,
+    // so it still applies once the parent has moved to the peer's file
+    const { llm, server } = await scriptedLlm(editReply('narrower model', WIDTH, 'WIDTH = 32'))
+    const { loop, events } = makeLoop(store, dataDir, llm, { maxExperiments: 3 })
+    await loop.run(AbortSignal.timeout(90_000))
+
+    const author = loop.init.author
+    const runs = store.ownRuns(author)
+    expect(runs.map((r) => `${r.fields.status}:${r.local.source}`)).toEqual([
+      'keep:baseline',
+      'keep:rebase',
+      'discard:llm',
+    ])
+    const remeasure = runs[1]?.fields
+    expect(remeasure).toMatchObject({
+      parentHash: peer.fileHash,
+      fileHash: peer.fileHash,
+      diff: '',
+      status: 'keep',
+      tier: TIER,
+      description: `re-measure ${peer.fileHash.slice(0, 12)} by ${PEER.slice(0, 12)} (claims 2.120000)`,
+    })
+    expect(remeasure?.valBpb).toBeCloseTo(BETTER_BPB, 6)
+    expect(events['rebase-started']).toEqual([
+      { fileHash: peer.fileHash, author: PEER, claimedValBpb: BETTER_BPB, recordId: peer.id },
+    ])
+    expect(events['rebase-finished']).toHaveLength(1)
+    expect(events['rebase-finished'][0]).toMatchObject({
+      fileHash: peer.fileHash,
+      author: PEER,
+      claimedValBpb: BETTER_BPB,
+      reason: 'confirmed',
+      adopted: true,
+    })
+    expect(events['rebase-finished'][0]?.measuredValBpb).toBeCloseTo(BETTER_BPB, 6)
+    // the parent moved to the peer's file with the number measured here
+    expect(events['parent-changed'].map((e) => e.fileHash)).toEqual([
+      sha256Hex(baseline),
+      peer.fileHash,
+    ])
+    expect(events['parent-changed'][1]?.valBpb).toBe(remeasure?.valBpb)
+    // the speculative proposal (made on the baseline) was rebased onto the adopted file, not
+    // thrown away: one LLM request in all, and its diff is the WIDTH change alone
+    expect(server.requests).toHaveLength(1)
+    expect(runs[2]?.fields.parentHash).toBe(peer.fileHash)
+    expect(runs[2]?.fields.description).toBe('narrower model')
+    expect(runs[2]?.fields.diff).toMatch(/^-WIDTH = 64.*\n\+WIDTH = 32/m)
+    expect(runs[2]?.fields.diff).not.toMatch(/^[-+]LR/m)
+    const trailers = await simpleGit(join(dataDir, 'workspace')).raw([
+      'log',
+      '-1',
+      '--format=%(trailers:only,unfold)',
+      runs[1]?.local.commit ?? '',
+    ])
+    expect(trailers).toContain(`Loopnet-Claimed-By: ${PEER}`)
+    expect(trailers).toContain('Loopnet-Rebase-Verdict: confirmed')
+    await expectConsistent(dataDir, store, author)
+
+    // restart: the adopted file is the parent again, and it is not re-measured a second time
+    const again = makeLoop(store, dataDir, new BuiltinProposer({ baselineText: baseline }), {
+      maxExperiments: 1,
+    })
+    await again.loop.run(AbortSignal.timeout(60_000))
+    expect(again.events.resumed[0]).toMatchObject({
+      experiments: 3,
+      parentHash: peer.fileHash,
+      commit: runs[1]?.local.commit,
+    })
+    expect(again.events.resumed[0]?.parentValBpb).toBeCloseTo(BETTER_BPB, 6)
+    expect(again.events['rebase-started']).toEqual([])
+    const after = store.ownRuns(author)
+    expect(after.map((r) => r.local.source)).toEqual(['baseline', 'rebase', 'llm', 'builtin'])
+    expect(after[3]?.fields.parentHash).toBe(peer.fileHash)
+    await expectConsistent(dataDir, store, author)
+  })
+
+  it("discards a peer's lying claim as refuted and never re-measures it again, also after a restart", async () => {
+    const { store, dataDir } = await openStore()
+    const peer = insertPeerKeep(store, WORSE, 1.0) // measures 2.913147 here
+    const gelu = editReply('gelu activation', ACT, 'ACTIVATION = "gelu"')
+    const { llm, server } = await scriptedLlm(gelu)
+    const { loop, events } = makeLoop(store, dataDir, llm, { maxExperiments: 3 })
+    await loop.run(AbortSignal.timeout(90_000))
+
+    const author = loop.init.author
+    const runs = store.ownRuns(author)
+    expect(runs.map((r) => `${r.fields.status}:${r.local.source}`)).toEqual([
+      'keep:baseline',
+      'discard:rebase',
+      'keep:llm',
+    ])
+    expect(runs[1]?.fields).toMatchObject({
+      parentHash: peer.fileHash,
+      fileHash: peer.fileHash,
+      diff: '',
+      status: 'discard',
+    })
+    expect(runs[1]?.fields.valBpb).toBeCloseTo(WORSE_BPB, 6)
+    expect(events['rebase-finished']).toHaveLength(1)
+    expect(events['rebase-finished'][0]).toMatchObject({ reason: 'refuted', adopted: false })
+    expect(events['rebase-finished'][0]?.measuredValBpb).toBeCloseTo(WORSE_BPB, 6)
+    // the parent stayed: the pipelined proposal ran on the baseline unchanged, not re-asked
+    expect(events['parent-changed'].map((e) => e.fileHash)).not.toContain(peer.fileHash)
+    expect(runs[2]?.fields.parentHash).toBe(sha256Hex(baseline))
+    expect(server.requests).toHaveLength(1)
+    await expectConsistent(dataDir, store, author)
+
+    // the claim (1.0) still beats everything here, but it was measured: no second re-measure
+    const again = makeLoop(store, dataDir, new BuiltinProposer({ baselineText: baseline }), {
+      maxExperiments: 2,
+    })
+    await again.loop.run(AbortSignal.timeout(60_000))
+    expect(again.events['rebase-started']).toEqual([])
+    expect(store.ownRuns(author).map((r) => r.local.source)).toEqual([
+      'baseline',
+      'rebase',
+      'llm',
+      'builtin',
+      'builtin',
+    ])
+    await expectConsistent(dataDir, store, author)
+  })
+
+  it('does not re-measure a best that is no better than its own, nor one of another tier', async () => {
+    const { store, dataDir } = await openStore()
+    insertPeerKeep(store, WORSE, WORSE_BPB)
+    insertPeerKeep(store, BETTER, BETTER_BPB, { tier: 'cuda-h100-80g', seq: 3 })
+    const { loop, events } = makeLoop(
+      store,
+      dataDir,
+      new BuiltinProposer({ baselineText: baseline }),
+      { maxExperiments: 3 },
+    )
+    await loop.run(AbortSignal.timeout(60_000))
+    // the premise: the peer's file of this tier is worse than the baseline measured here
+    expect(store.ownRuns(loop.init.author)[0]?.fields.valBpb).toBeCloseTo(BASELINE_BPB, 6)
+    expect(WORSE_BPB).toBeGreaterThan(BASELINE_BPB)
+    expect(events['rebase-started']).toEqual([])
+    expect(events['rebase-fetch-failed']).toEqual([])
+    expect(store.ownRuns(loop.init.author).map((r) => r.local.source)).toEqual([
+      'baseline',
+      'builtin',
+      'builtin',
+    ])
+  })
+
+  it('goes on with normal proposals when the best file cannot be fetched', async () => {
+    const { store, dataDir } = await openStore()
+    const peer = insertPeerKeep(store, BETTER, BETTER_BPB, { withFile: false })
+    const { loop, events } = makeLoop(
+      store,
+      dataDir,
+      new BuiltinProposer({ baselineText: baseline }),
+      { maxExperiments: 3 },
+    )
+    await loop.run(AbortSignal.timeout(60_000))
+    // one try, not one per experiment: the next is after REBASE_FETCH_RETRY_MS
+    expect(events['rebase-fetch-failed']).toHaveLength(1)
+    expect(events['rebase-fetch-failed'][0]).toMatchObject({
+      fileHash: peer.fileHash,
+      author: PEER,
+      claimedValBpb: BETTER_BPB,
+      recordId: peer.id,
+    })
+    expect(events['rebase-fetch-failed'][0]?.message).toMatch(/^FileNotFoundError: /)
+    expect(events['rebase-started']).toEqual([])
+    expect(store.ownRuns(loop.init.author).map((r) => r.local.source)).toEqual([
+      'baseline',
+      'builtin',
+      'builtin',
+    ])
+    await expectConsistent(dataDir, store, loop.init.author)
+  })
+
+  it("journals a peer's file that crashes here as a crash and asks nobody to fix it", async () => {
+    const { store, dataDir } = await openStore()
+    const broken = baseline.replace(ACT, `${ACT}\nraise RuntimeError("not on this machine")`)
+    const peer = insertPeerKeep(store, broken, 1.5)
+    const { llm, server } = await scriptedLlm(
+      editReply('gelu activation', ACT, 'ACTIVATION = "gelu"'),
+    )
+    const { loop, events } = makeLoop(store, dataDir, llm, { maxExperiments: 3 })
+    await loop.run(AbortSignal.timeout(90_000))
+
+    const runs = store.ownRuns(loop.init.author)
+    expect(runs.map((r) => `${r.fields.status}:${r.local.source}`)).toEqual([
+      'keep:baseline',
+      'crash:rebase',
+      'keep:llm',
+    ])
+    expect(runs[1]?.fields).toMatchObject({
+      parentHash: peer.fileHash,
+      fileHash: peer.fileHash,
+      diff: '',
+      valBpb: 0,
+    })
+    expect(runs[1]?.local.crashReason).toBe('exit-code')
+    expect(events['rebase-finished']).toEqual([
+      {
+        fileHash: peer.fileHash,
+        author: PEER,
+        claimedValBpb: 1.5,
+        reason: 'crashed',
+        adopted: false,
+      },
+    ])
+    // no fix request: only the one proposal, made while the baseline trained
+    expect(server.requests).toHaveLength(1)
+    expect(
+      server.requests.some((r) => r.messages.some((m) => m.content.includes('crashed ('))),
+    ).toBe(false)
+    await expectConsistent(dataDir, store, loop.init.author)
+  })
+})
