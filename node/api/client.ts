@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { errorFromAnswer } from './errors.ts'
 import { API_FILE } from './server.ts'
 
 export class NodeNotRunningError extends Error {
@@ -25,8 +26,28 @@ export function runningNodeUrl(dataDir: string): string | undefined {
   return info.url
 }
 
+/**
+ * GET a route: its status and JSON body, whatever the status. NodeNotRunningError when nothing
+ * answers at baseUrl (the node stopped after writing api.json, or its pid was reused).
+ */
+export async function requestJson(
+  baseUrl: string,
+  path: string,
+  signal?: AbortSignal,
+): Promise<[number, unknown]> {
+  let res: Response
+  try {
+    res = await fetch(`${baseUrl}${path}`, { signal })
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason
+    throw new NodeNotRunningError(`no node API answers at ${baseUrl}: ${(err as Error).message}`)
+  }
+  return [res.status, await res.json()]
+}
+
+/** GET a route's 200 body; any other status throws the error its body names (errors.ts). */
 export async function getJson<T>(baseUrl: string, path: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(`${baseUrl}${path}`, { signal })
-  if (!res.ok) throw new NodeNotRunningError(`node API ${path} answered ${res.status}`)
-  return (await res.json()) as T
+  const [status, body] = await requestJson(baseUrl, path, signal)
+  if (status !== 200) throw errorFromAnswer(status, body)
+  return body as T
 }

@@ -10,11 +10,31 @@ import { join } from 'node:path'
 
 export const API_FILE = 'api.json'
 
-/** What the API serves; node/ composes it from the store and the running services. */
+/**
+ * What the API serves; node-api.ts composes it from the store and the running services. A
+ * method may throw an ApiAnswerError (unknown id, ambiguous prefix...): it answers with that
+ * error's status and a body {error: <class name>, message}.
+ */
 export interface NodeApi {
-  leaderboard(tier: string | undefined): unknown
+  leaderboard(tier: string | undefined, rows: number | undefined): unknown
   records(since: number, limit: number): unknown
   status(): unknown
+  /** One record by id or unique id prefix, with its train file. */
+  record(idOrPrefix: string): unknown
+  /** One train file by hash or unique hash prefix, with the records that made or used it. */
+  file(hashOrPrefix: string): unknown
+  /** The diff that produced a file from its parent (by hash or unique hash prefix). */
+  diff(hashOrPrefix: string): unknown
+}
+
+/** An answer other than 200 that a NodeApi method chose (the error's name goes in the body). */
+export class ApiAnswerError extends Error {
+  override name = 'ApiAnswerError'
+  readonly status: number
+  constructor(status: number, message: string) {
+    super(message)
+    this.status = status
+  }
 }
 
 export interface ApiServerInit {
@@ -28,6 +48,7 @@ export class ApiServer {
   readonly #init: ApiServerInit
   #server: Server | undefined
   #url: string | undefined
+  #requests = 0
 
   constructor(init: ApiServerInit) {
     this.#init = init
@@ -37,11 +58,18 @@ export class ApiServer {
     return this.#url
   }
 
+  /** Requests answered since start (any route, any status). */
+  get requests(): number {
+    return this.#requests
+  }
+
   async start(): Promise<void> {
     if (this.#server !== undefined) return
     const server = createServer((req, res) => {
       try {
-        this.#route(new URL(req.url ?? '/', 'http://localhost'), res)
+        this.#requests++
+        const [code, body] = answer(this.#init.api, new URL(req.url ?? '/', 'http://localhost'))
+        send(res, code, body)
       } catch (err) {
         send(res, 500, { error: (err as Error).name, message: (err as Error).message })
       }
@@ -67,34 +95,66 @@ export class ApiServer {
     server.closeAllConnections()
     await new Promise<void>((resolve) => server.close(() => resolve()))
   }
+}
 
-  #route(url: URL, res: ServerResponse): void {
-    const [code, body] = this.#answer(url)
-    send(res, code, body)
+/** The segment after a route prefix, e.g. '/records/ab12' -> 'ab12'; undefined if none. */
+function tail(pathname: string, prefix: string): string | undefined {
+  if (!pathname.startsWith(prefix)) return undefined
+  const rest = decodeURIComponent(pathname.slice(prefix.length))
+  return rest === '' || rest.includes('/') ? undefined : rest
+}
+
+function optionalInt(text: string | null): number | undefined {
+  return text === null ? undefined : Number(text)
+}
+
+/**
+ * The routing table, as a pure function of the API and the request URL. The server answers
+ * with it, and the CLI answers with it in-process over the store when no node runs, so both
+ * paths produce the same bodies.
+ */
+export function answer(api: NodeApi, url: URL): [number, unknown] {
+  try {
+    return route(api, url)
+  } catch (err) {
+    if (err instanceof ApiAnswerError)
+      return [err.status, { error: err.name, message: err.message }]
+    if (err instanceof URIError) return [400, { error: 'BadRequest', message: err.message }]
+    throw err
   }
+}
 
-  #answer(url: URL): [number, unknown] {
-    const { api } = this.#init
-    switch (url.pathname) {
-      case '/leaderboard':
-        return [200, api.leaderboard(url.searchParams.get('tier') ?? undefined)]
-      case '/records': {
-        const since = Number(url.searchParams.get('since') ?? 0)
-        const limit = Math.min(Number(url.searchParams.get('limit') ?? 500), 5000)
-        if (!Number.isInteger(since) || !Number.isInteger(limit) || since < 0 || limit <= 0) {
-          return [
-            400,
-            { error: 'BadRequest', message: 'since and limit must be non-negative integers' },
-          ]
-        }
-        return [200, api.records(since, limit)]
-      }
-      case '/status':
-        return [200, api.status()]
-      default:
-        return [404, { error: 'NotFound', message: `no route ${url.pathname}` }]
+function route(api: NodeApi, url: URL): [number, unknown] {
+  const path = url.pathname
+  const q = url.searchParams
+  switch (path) {
+    case '/leaderboard': {
+      const rows = optionalInt(q.get('rows'))
+      if (rows !== undefined && (!Number.isInteger(rows) || rows <= 0))
+        return [400, { error: 'BadRequest', message: 'rows must be a positive integer' }]
+      return [200, api.leaderboard(q.get('tier') ?? undefined, rows)]
     }
+    case '/records': {
+      const since = Number(q.get('since') ?? 0)
+      const limit = Math.min(Number(q.get('limit') ?? 500), 5000)
+      if (!Number.isInteger(since) || !Number.isInteger(limit) || since < 0 || limit <= 0) {
+        return [
+          400,
+          { error: 'BadRequest', message: 'since and limit must be non-negative integers' },
+        ]
+      }
+      return [200, api.records(since, limit)]
+    }
+    case '/status':
+      return [200, api.status()]
   }
+  const id = tail(path, '/records/')
+  if (id !== undefined) return [200, api.record(id)]
+  const file = tail(path, '/files/')
+  if (file !== undefined) return [200, api.file(file)]
+  const diff = tail(path, '/diff/')
+  if (diff !== undefined) return [200, api.diff(diff)]
+  return [404, { error: 'NotFound', message: `no route ${path}` }]
 }
 
 function send(res: ServerResponse, code: number, body: unknown): void {

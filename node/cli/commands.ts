@@ -15,4 +15,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./commands/train.ts')).default,
   start: async () => (await import('./commands/start.ts')).default,
   status: async () => (await import('./commands/status.ts')).default,
+  leaderboard: async () => (await import('./commands/leaderboard.ts')).default,
+  show: async () => (await import('./commands/show.ts')).default,
+  diff: async () => (await import('./commands/diff.ts')).default,
 }

@@ -19,6 +19,10 @@ const USER_ERROR_NAMES = new Set([
   'NoNodeDataError',
   'PrepareFailedError',
   'BaselineCrashError',
+  'UnknownHashError',
+  'AmbiguousPrefixError',
+  'BadHashError',
+  'NoDiffError',
 ])
 
 function version(): string {

@@ -1,0 +1,55 @@
+/**
+ * `loopnet diff <hash>`: the change that produced a train file, as a unified diff against its
+ * parent: the diff of the record that found the file, or one computed from the two held files
+ * when that record carries none.
+ */
+import { parseArgs } from 'node:util'
+import type { DiffAnswer } from '../../api/node-api.ts'
+import type { Command } from '../commands.ts'
+import { CliUsageError } from '../errors.ts'
+import { askNode } from '../node-answer.ts'
+import { resolveDataDir } from './start-config.ts'
+
+const usage = `Usage: loopnet diff <file-hash> [--json] [--data-dir DIR]
+
+Prints the unified diff that turned the file's parent into the file (the hash, or a unique
+prefix of at least 8 hex digits). The diff goes to stdout alone, so it can be piped to patch.
+
+Options:
+  --json           one JSON object on stdout: {fileHash, parentHash, record, diff, computed}
+  --data-dir DIR   node data (default: $LOOPNET_DATA_DIR or ./.loopnet)`
+
+export async function readDiff(
+  dataDir: string,
+  hash: string,
+  signal?: AbortSignal,
+): Promise<DiffAnswer> {
+  const opts = signal === undefined ? {} : { signal }
+  return (await askNode<DiffAnswer>(dataDir, `/diff/${encodeURIComponent(hash)}`, opts)).body
+}
+
+/** The diff alone, newline-terminated: what `patch` reads. */
+export function formatDiff(d: DiffAnswer): string {
+  return d.diff.endsWith('\n') ? d.diff : `${d.diff}\n`
+}
+
+const command: Command = {
+  summary: 'print the diff that produced a train file from its parent',
+  usage,
+  async run(argv, signal) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' } },
+    })
+    const [hash, ...extra] = positionals
+    if (hash === undefined || extra.length > 0)
+      throw new CliUsageError('diff takes one train file hash (see loopnet diff --help)')
+    const d = await readDiff(resolveDataDir(values['data-dir']), hash, signal)
+    if (values.json) console.log(JSON.stringify(d))
+    else process.stdout.write(formatDiff(d))
+    return 0
+  },
+}
+
+export default command

@@ -1,0 +1,89 @@
+/**
+ * `loopnet leaderboard`: the swarm's leaderboard as this node sees it, from the running node's
+ * API, or straight from the store when no node runs (the same bytes either way).
+ */
+import { parseArgs } from 'node:util'
+import { formatLeaderboard } from '../../leaderboard/format.ts'
+import type { Leaderboard } from '../../leaderboard/leaderboard.ts'
+import type { Command } from '../commands.ts'
+import { CliUsageError } from '../errors.ts'
+import { askNode } from '../node-answer.ts'
+import { resolveDataDir } from './start-config.ts'
+
+const usage = `Usage: loopnet leaderboard [--tier T] [--rows N] [--json] [--data-dir DIR] [--genesis G]
+
+Per hardware tier: each node's best kept val_bpb, its delta to the tier's baseline and how many
+other nodes confirmed it, the lineage of the best file back to the baseline, and keep/discard/
+crash counts per node. Asks the running node; reads the store when none runs.
+
+Options:
+  --tier T         only this tier (e.g. cpu-2c, cuda-h100-80g)
+  --rows N         rows per tier (default 20)
+  --json           one JSON object on stdout
+  --data-dir DIR   node data (default: $LOOPNET_DATA_DIR or ./.loopnet)
+  --genesis G      the swarm to show (default: the latest record's); reads the store directly`
+
+export interface LeaderboardQuery {
+  dataDir: string
+  tier?: string
+  rows?: number
+  genesis?: string
+}
+
+export function leaderboardPath(q: Pick<LeaderboardQuery, 'tier' | 'rows'>): string {
+  const params = new URLSearchParams()
+  if (q.tier !== undefined) params.set('tier', q.tier)
+  if (q.rows !== undefined) params.set('rows', String(q.rows))
+  const query = params.toString()
+  return `/leaderboard${query === '' ? '' : `?${query}`}`
+}
+
+export async function readLeaderboard(
+  q: LeaderboardQuery,
+  signal?: AbortSignal,
+): Promise<Leaderboard> {
+  const { body } = await askNode<Leaderboard>(q.dataDir, leaderboardPath(q), {
+    ...(q.genesis !== undefined ? { genesis: q.genesis } : {}),
+    ...(signal !== undefined ? { signal } : {}),
+  })
+  return body
+}
+
+function parseRows(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const n = Number(text)
+  if (!Number.isInteger(n) || n <= 0)
+    throw new CliUsageError(`--rows must be a positive integer, got '${text}'`)
+  return n
+}
+
+const command: Command = {
+  summary: "show the swarm's leaderboard per tier, the best file's lineage and per-node counts",
+  usage,
+  async run(argv, signal) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        tier: { type: 'string' },
+        rows: { type: 'string' },
+        json: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        genesis: { type: 'string' },
+      },
+    })
+    const rows = parseRows(values.rows)
+    const board = await readLeaderboard(
+      {
+        dataDir: resolveDataDir(values['data-dir']),
+        ...(values.tier !== undefined ? { tier: values.tier } : {}),
+        ...(rows !== undefined ? { rows } : {}),
+        ...(values.genesis !== undefined ? { genesis: values.genesis } : {}),
+      },
+      signal,
+    )
+    console.log(values.json ? JSON.stringify(board) : formatLeaderboard(board))
+    return 0
+  },
+}
+
+export default command

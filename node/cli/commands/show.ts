@@ -1,0 +1,108 @@
+/**
+ * `loopnet show <id|hash>`: one experiment record (by id or a unique id prefix) with its train
+ * file, or one train file (by hash or a unique prefix) with the records that made and used it.
+ */
+import { parseArgs } from 'node:util'
+import { UnknownHashError } from '../../api/errors.ts'
+import type { FileAnswer, RecordAnswer, RecordJson } from '../../api/node-api.ts'
+import { oneLine, shortAuthor } from '../../leaderboard/format.ts'
+import type { Command } from '../commands.ts'
+import { CliUsageError } from '../errors.ts'
+import { askNode } from '../node-answer.ts'
+import { resolveDataDir } from './start-config.ts'
+
+const usage = `Usage: loopnet show <id|hash> [--json] [--data-dir DIR]
+
+Shows an experiment record by its id, or a train file by its hash, with the file's text. A
+prefix of at least 8 hex digits will do when it is unique (the leaderboard prints 12).
+
+Options:
+  --json           one JSON object on stdout: {"record": ...} or {"file": ...}
+  --data-dir DIR   node data (default: $LOOPNET_DATA_DIR or ./.loopnet)`
+
+export type Shown = { record: RecordAnswer } | { file: FileAnswer }
+
+/** The record with that id (prefix), else the file with that hash (prefix). */
+export async function lookup(dataDir: string, query: string, signal?: AbortSignal): Promise<Shown> {
+  const q = encodeURIComponent(query)
+  const opts = signal === undefined ? {} : { signal }
+  try {
+    return { record: (await askNode<RecordAnswer>(dataDir, `/records/${q}`, opts)).body }
+  } catch (err) {
+    if (!(err instanceof UnknownHashError)) throw err
+  }
+  try {
+    return { file: (await askNode<FileAnswer>(dataDir, `/files/${q}`, opts)).body }
+  } catch (err) {
+    if (!(err instanceof UnknownHashError)) throw err
+    throw new UnknownHashError(`no record id or train file hash in ${dataDir} starts with ${query}`)
+  }
+}
+
+function time(ms: number): string {
+  return new Date(ms).toISOString()
+}
+
+function fileBlock(hash: string, text: string | null): string[] {
+  if (text === null) return ['', `train file ${hash}: not held by this node`]
+  const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0)
+  return ['', `--- train file ${hash} (${lines} lines) ---`, text.replace(/\n$/, '')]
+}
+
+export function formatRecord({ record: r, fileText }: RecordAnswer): string {
+  const kind =
+    r.parentHash === '' ? 'baseline' : r.parentHash === r.fileHash ? 're-measure' : 'experiment'
+  const out = [
+    `record      ${r.id}`,
+    `kind        ${kind}, ${r.status}`,
+    `val_bpb     ${r.valBpb.toFixed(6)}`,
+    `author      ${oneLine(r.author)}  #${r.seq}`,
+    `tier        ${oneLine(r.tier)}`,
+    `description ${oneLine(r.description)}`,
+    `file        ${r.fileHash}`,
+    `parent      ${r.parentHash === '' ? '(none: baseline)' : r.parentHash}`,
+    `genesis     ${r.genesis}`,
+    `created     ${time(r.createdAt)}  (received ${time(r.receivedAt)})`,
+    `training    ${r.trainingSeconds.toFixed(1)} s of ${r.totalSeconds.toFixed(1)} s, ${r.numSteps} steps, ${r.totalTokens} tokens, peak ${r.peakMemMb.toFixed(0)} MB`,
+    `signature   ${r.signature === null ? 'none (local record)' : `${r.signature.slice(0, 24)}…`}`,
+  ]
+  if (r.diff !== '') out.push('', '--- diff against the parent ---', r.diff.replace(/\n$/, ''))
+  out.push(...fileBlock(r.fileHash, fileText))
+  return out.join('\n')
+}
+
+function recordLine(r: RecordJson): string {
+  const what = r.parentHash === r.fileHash ? 're-measure ' : r.parentHash === '' ? 'baseline ' : ''
+  return `  ${r.id.slice(0, 12)}  ${shortAuthor(r.author)} #${r.seq}  ${r.status.padEnd(7)}  ${r.valBpb.toFixed(6)}  ${oneLine(r.tier)}  ${what}${oneLine(r.description)}`
+}
+
+export function formatFile(f: FileAnswer): string {
+  const out = [`train file  ${f.hash}`]
+  out.push('', `made by (${f.producedBy.length}):`)
+  out.push(...(f.producedBy.length === 0 ? ['  no record held'] : f.producedBy.map(recordLine)))
+  out.push('', `used as parent by (${f.builtOn.length}):`)
+  out.push(...(f.builtOn.length === 0 ? ['  no record held'] : f.builtOn.map(recordLine)))
+  out.push(...fileBlock(f.hash, f.text))
+  return out.join('\n')
+}
+
+const command: Command = {
+  summary: 'show an experiment record by id, or a train file by hash',
+  usage,
+  async run(argv, signal) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' } },
+    })
+    const [query, ...extra] = positionals
+    if (query === undefined || extra.length > 0)
+      throw new CliUsageError('show takes one record id or file hash (see loopnet show --help)')
+    const shown = await lookup(resolveDataDir(values['data-dir']), query, signal)
+    if (values.json) console.log(JSON.stringify(shown))
+    else console.log('record' in shown ? formatRecord(shown.record) : formatFile(shown.file))
+    return 0
+  },
+}
+
+export default command
