@@ -8,10 +8,11 @@
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { execa } from 'execa'
 import { getJson, runningNodeUrl } from '../node/api/client.ts'
 import { formatLeaderboard } from '../node/leaderboard/format.ts'
 import type { Leaderboard } from '../node/leaderboard/leaderboard.ts'
-import { type LoopnetProcess, startLoopnet } from './testnet/loopnet-process.ts'
+import { LOOPNET_BIN, type LoopnetProcess, startLoopnet } from './testnet/loopnet-process.ts'
 import type { NodeEvent } from './testnet/spawn.ts'
 
 const { values } = parseArgs({
@@ -71,19 +72,33 @@ function describe(e: NodeEvent): string | undefined {
 }
 
 let printing = Promise.resolve()
+/** The board as a running node sees it (after a finished experiment, every node is close). */
 function printLeaderboard(): void {
-  const first = nodes[0]
-  if (first === undefined) return
   printing = printing.then(async () => {
-    const url = runningNodeUrl(first.dataDir)
+    const url = nodes.filter((n) => n.isRunning).map((n) => runningNodeUrl(n.dataDir))[0]
     if (url === undefined || stopController.signal.aborted) return
     try {
       const board = await getJson<Leaderboard>(url, '/leaderboard', stopController.signal)
       process.stdout.write(`\n${formatLeaderboard(board)}\n`)
-    } catch (err) {
-      if (!stopController.signal.aborted) say('swarm', `leaderboard: ${(err as Error).message}`)
+    } catch {
+      // that node is stopping: the next finished experiment prints the board again
     }
   })
+}
+
+/** The final board, read from the first node's store once every node has stopped. */
+async function printFinalLeaderboard(): Promise<void> {
+  const first = nodes[0]
+  if (first === undefined) return
+  const res = await execa(
+    process.execPath,
+    [LOOPNET_BIN, 'leaderboard', '--data-dir', first.dataDir],
+    {
+      reject: false,
+    },
+  )
+  if (res.exitCode === 0)
+    process.stdout.write(`\nfinal leaderboard (${first.name}):\n${res.stdout}\n`)
 }
 
 function watch(node: LoopnetProcess): void {
@@ -97,7 +112,10 @@ function watch(node: LoopnetProcess): void {
 try {
   for (let i = 1; i <= count && !stopController.signal.aborted; i++) {
     const name = `node${i}`
-    const bootstrap = nodes[0]?.multiaddrs.filter((a) => a.includes('/ip4/127.0.0.1/')) ?? []
+    // every earlier node, so the three form a mesh, not a star around the first
+    const bootstrap = nodes.flatMap((n) =>
+      n.multiaddrs.filter((a) => a.includes('/ip4/127.0.0.1/')),
+    )
     // The first node prepares the data (prepare.py) before it listens; the rest reuse it.
     const node = await startLoopnet({
       name,
@@ -112,8 +130,17 @@ try {
     say(name, `listening on ${node.multiaddrs.join(' ')}`)
   }
   say('swarm', `${nodes.length} nodes up; data in ${dir}; Ctrl-C stops them`)
-  await Promise.all(nodes.map((n) => new Promise((done) => n.proc.once('exit', done))))
+  const codes = await Promise.all(
+    nodes.map((n) =>
+      n.isRunning
+        ? new Promise<number | null>((done) => n.proc.once('exit', done))
+        : n.proc.exitCode,
+    ),
+  )
+  // a node that failed (not one stopped by Ctrl-C) fails the swarm
+  if (codes.some((c) => c !== 0) && !stopController.signal.aborted) process.exitCode = 1
 } finally {
   await stopAll()
   await printing
+  await printFinalLeaderboard()
 }
