@@ -3,19 +3,41 @@
  * so `loopnet --help` does not pay for loading libp2p, sqlite or the trainer glue.
  */
 export interface Command {
-  /** One line for `loopnet --help`. */
-  summary: string
   /** Full usage text for `loopnet <command> --help`. */
   usage: string
   /** Runs the command; resolves to the process exit code. */
   run(argv: string[], signal: AbortSignal): Promise<number>
 }
 
-export const commands: Record<string, () => Promise<Command>> = {
-  train: async () => (await import('./commands/train.ts')).default,
-  start: async () => (await import('./commands/start.ts')).default,
-  status: async () => (await import('./commands/status.ts')).default,
-  leaderboard: async () => (await import('./commands/leaderboard.ts')).default,
-  show: async () => (await import('./commands/show.ts')).default,
-  diff: async () => (await import('./commands/diff.ts')).default,
+export interface CommandEntry {
+  /** One line for `loopnet --help` (here, so help imports no command). */
+  summary: string
+  load: () => Promise<Command>
+}
+
+export const commands: Record<string, CommandEntry> = {
+  start: {
+    summary: 'run the experiment loop on this node, in a new swarm or one it joins',
+    load: async () => (await import('./commands/start.ts')).default,
+  },
+  status: {
+    summary: "show this node's best result, counts and current run",
+    load: async () => (await import('./commands/status.ts')).default,
+  },
+  leaderboard: {
+    summary: "show the swarm's leaderboard per tier, the best file's lineage and per-node counts",
+    load: async () => (await import('./commands/leaderboard.ts')).default,
+  },
+  show: {
+    summary: 'show an experiment record by id, or a train file by hash',
+    load: async () => (await import('./commands/show.ts')).default,
+  },
+  diff: {
+    summary: 'print the diff that produced a train file from its parent',
+    load: async () => (await import('./commands/diff.ts')).default,
+  },
+  train: {
+    summary: 'prepare data and run one training run of the baseline',
+    load: async () => (await import('./commands/train.ts')).default,
+  },
 }

@@ -10,9 +10,12 @@ const EXIT_FAILURE = 1
 const EXIT_USAGE = 2
 const EXIT_INTERRUPTED = 130
 
-/** Error classes whose message is meant for the user, by name (checked by name, not instanceof). */
+/**
+ * Error classes whose message is meant for the user, by name (checked by name, not instanceof):
+ * the command could not do what was asked (exit 1). Usage errors (*UsageError, and node's
+ * parseArgs errors for unknown or malformed flags) exit 2.
+ */
 const USER_ERROR_NAMES = new Set([
-  'CliUsageError',
   'ConfigError',
   'CorpusError',
   'NodeNotRunningError',
@@ -30,10 +33,10 @@ function version(): string {
   return pkg.version as string
 }
 
-async function help(): Promise<string> {
+function help(): string {
   const lines = ['Usage: loopnet <command> [options]', '', 'Commands:']
-  for (const [name, load] of Object.entries(commands)) {
-    lines.push(`  ${name.padEnd(12)} ${(await load()).summary}`)
+  for (const [name, entry] of Object.entries(commands)) {
+    lines.push(`  ${name.padEnd(12)} ${entry.summary}`)
   }
   lines.push('', 'Options:', '  --help       show help', '  --version    print the version')
   lines.push('', 'Run `loopnet <command> --help` for the options of a command.')
@@ -43,19 +46,19 @@ async function help(): Promise<string> {
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(await help())
+    console.log(help())
     return name === undefined ? EXIT_USAGE : EXIT_OK
   }
   if (name === '--version' || name === '-v') {
     console.log(version())
     return EXIT_OK
   }
-  const load = commands[name]
-  if (load === undefined) {
+  const entry = commands[name]
+  if (entry === undefined) {
     console.error(`loopnet: unknown command '${name}' (see loopnet --help)`)
     return EXIT_USAGE
   }
-  const command = await load()
+  const command = await entry.load()
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(command.usage)
     return EXIT_OK
@@ -78,8 +81,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+function isUsageError(err: unknown): err is Error {
+  if (!(err instanceof Error)) return false
+  const code = (err as NodeJS.ErrnoException).code
+  return err.name.endsWith('UsageError') || (code?.startsWith('ERR_PARSE_ARGS_') ?? false)
+}
+
 function isUserError(err: unknown): err is Error {
-  return err instanceof Error && (USER_ERROR_NAMES.has(err.name) || err.name.endsWith('UsageError'))
+  return err instanceof Error && USER_ERROR_NAMES.has(err.name)
 }
 
 main(process.argv.slice(2)).then(
@@ -87,9 +96,12 @@ main(process.argv.slice(2)).then(
     process.exitCode = code
   },
   (err: unknown) => {
-    if (isUserError(err)) {
+    if (isUsageError(err)) {
       console.error(`loopnet: ${err.message}`)
       process.exitCode = EXIT_USAGE
+    } else if (isUserError(err)) {
+      console.error(`loopnet: ${err.message}`)
+      process.exitCode = EXIT_FAILURE
     } else {
       console.error(err)
       process.exitCode = EXIT_FAILURE

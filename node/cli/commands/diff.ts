@@ -34,7 +34,6 @@ export function formatDiff(d: DiffAnswer): string {
 }
 
 const command: Command = {
-  summary: 'print the diff that produced a train file from its parent',
   usage,
   async run(argv, signal) {
     const { values, positionals } = parseArgs({

@@ -58,7 +58,6 @@ function parseRows(text: string | undefined): number | undefined {
 }
 
 const command: Command = {
-  summary: "show the swarm's leaderboard per tier, the best file's lineage and per-node counts",
   usage,
   async run(argv, signal) {
     const { values } = parseArgs({

@@ -87,7 +87,6 @@ export function formatFile(f: FileAnswer): string {
 }
 
 const command: Command = {
-  summary: 'show an experiment record by id, or a train file by hash',
   usage,
   async run(argv, signal) {
     const { values, positionals } = parseArgs({

@@ -101,7 +101,6 @@ async function readProgram(): Promise<string | undefined> {
 }
 
 const command: Command = {
-  summary: 'run the experiment loop (propose, train, keep or discard) on this node',
   usage,
   async run(argv, signal) {
     const { values } = parseArgs({

@@ -105,7 +105,6 @@ export function formatStatus(s: NodeStatus): string {
 }
 
 const command: Command = {
-  summary: "show this node's best result, counts and current run",
   usage,
   async run(argv) {
     const { values } = parseArgs({

@@ -18,7 +18,6 @@ Options:
   --file TRAIN_PY    train file to run (default: trainer/train.py)`
 
 const command: Command = {
-  summary: 'prepare data and run one training run of the baseline',
   usage,
   async run(argv, signal) {
     const { values } = parseArgs({
