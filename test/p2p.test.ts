@@ -129,8 +129,11 @@ describe('loopnet swarm on loopback', () => {
     expect(mode).toBe(0o600)
     const again = await start('D', [node('C')])
     expect(again.peerId).toBe(before)
-    // Its store was in memory: sync brings everything back.
-    await again.waitFor((e) => e.event === 'sync' && e.added === 3, EVENT_MS, 'resync')
+    // Its SQLite store kept every record, and its sync cursor for C: nothing to fetch again.
+    const count = await again.request({ cmd: 'count' }, 'count')
+    expect(count.records).toBe(3)
+    const resync = await again.waitFor((e) => e.event === 'sync', EVENT_MS, 'resync')
+    expect(resync.added).toBe(0)
   })
 
   it('drops bad records from a sender and scores it negative', async () => {

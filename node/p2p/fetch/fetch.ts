@@ -1,10 +1,11 @@
-import type { AbortOptions, Connection, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { AbortOptions, Connection, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { FETCH_MAX_MESSAGE_BYTES } from '../../../protocol/constants.ts'
 import { isSha256Hex, sha256Hex } from '../../../protocol/hash.ts'
 import { loopnet } from '../../../protocol/messages.gen.js'
 import { fetchProtocol } from '../../../protocol/topic.ts'
 import type { FileSource } from '../interfaces.ts'
+import { ProtocolService } from '../protocol-service.ts'
 import {
   FileNotFoundOnPeerError,
   FileUnavailableError,
@@ -18,48 +19,25 @@ const DEFAULT_TIMEOUT_MS = 30_000
 const MAX_REQUEST_BYTES = 256
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
-export class FileFetchService implements FileFetch, Startable {
-  readonly protocol: string
+export class FileFetchService extends ProtocolService implements FileFetch {
   private readonly components: FileFetchComponents
   private readonly files: FileSource
   private readonly timeout: number
-  private readonly maxInboundStreams: number
-  private readonly maxOutboundStreams: number
-  private started = false
 
   constructor(components: FileFetchComponents, init: FileFetchInit) {
+    super(components.registrar, fetchProtocol(init.genesis), {
+      maxInboundStreams: init.maxInboundStreams ?? 32,
+      maxOutboundStreams: init.maxOutboundStreams ?? 32,
+    })
     this.components = components
     this.files = init.files
-    this.protocol = fetchProtocol(init.genesis)
     this.timeout = init.timeout ?? DEFAULT_TIMEOUT_MS
-    this.maxInboundStreams = init.maxInboundStreams ?? 32
-    this.maxOutboundStreams = init.maxOutboundStreams ?? 32
-    this.handle = this.handle.bind(this)
   }
 
   readonly [Symbol.toStringTag] = 'loopnet/fetch'
 
-  async start(): Promise<void> {
-    if (this.started) return
-    await this.components.registrar.handle(this.protocol, this.handle, {
-      maxInboundStreams: this.maxInboundStreams,
-      maxOutboundStreams: this.maxOutboundStreams,
-    })
-    this.started = true
-  }
-
-  async stop(): Promise<void> {
-    if (!this.started) return
-    await this.components.registrar.unhandle(this.protocol)
-    this.started = false
-  }
-
-  isStarted(): boolean {
-    return this.started
-  }
-
   /** Server side: one request, one response. */
-  private async handle(stream: Stream, _connection: Connection): Promise<void> {
+  protected async handle(stream: Stream, _connection: Connection): Promise<void> {
     const signal = AbortSignal.timeout(this.timeout)
     try {
       const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES })

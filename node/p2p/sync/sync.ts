@@ -1,4 +1,4 @@
-import type { AbortOptions, Connection, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { AbortOptions, Connection, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import {
   SYNC_MAX_MESSAGE_BYTES,
@@ -9,6 +9,7 @@ import { loopnet } from '../../../protocol/messages.gen.js'
 import { encodeRecord } from '../../../protocol/record.ts'
 import { syncProtocol } from '../../../protocol/topic.ts'
 import type { RecordSource } from '../interfaces.ts'
+import { ProtocolService } from '../protocol-service.ts'
 import { InvalidSyncResponseError } from './errors.ts'
 import type {
   RecordSync,
@@ -55,49 +56,26 @@ export function buildPage(source: RecordSource, cursor: number, limit: number): 
   return { records, nextCursor: fitting.cursor, done: false }
 }
 
-export class RecordSyncService implements RecordSync, Startable {
-  readonly protocol: string
+export class RecordSyncService extends ProtocolService implements RecordSync {
   private readonly components: RecordSyncComponents
   private readonly source: RecordSource
   private readonly pageSize: number
   private readonly timeout: number
-  private readonly maxInboundStreams: number
-  private readonly maxOutboundStreams: number
-  private started = false
 
   constructor(components: RecordSyncComponents, init: RecordSyncInit) {
+    super(components.registrar, syncProtocol(init.genesis), {
+      maxInboundStreams: init.maxInboundStreams ?? 16,
+      maxOutboundStreams: init.maxOutboundStreams ?? 16,
+    })
     this.components = components
     this.source = init.records
-    this.protocol = syncProtocol(init.genesis)
     this.pageSize = Math.min(init.pageSize ?? SYNC_PAGE_RECORDS, SYNC_PAGE_RECORDS)
     this.timeout = init.timeout ?? DEFAULT_TIMEOUT_MS
-    this.maxInboundStreams = init.maxInboundStreams ?? 16
-    this.maxOutboundStreams = init.maxOutboundStreams ?? 16
-    this.handle = this.handle.bind(this)
   }
 
   readonly [Symbol.toStringTag] = 'loopnet/sync'
 
-  async start(): Promise<void> {
-    if (this.started) return
-    await this.components.registrar.handle(this.protocol, this.handle, {
-      maxInboundStreams: this.maxInboundStreams,
-      maxOutboundStreams: this.maxOutboundStreams,
-    })
-    this.started = true
-  }
-
-  async stop(): Promise<void> {
-    if (!this.started) return
-    await this.components.registrar.unhandle(this.protocol)
-    this.started = false
-  }
-
-  isStarted(): boolean {
-    return this.started
-  }
-
-  private async handle(stream: Stream, _connection: Connection): Promise<void> {
+  protected async handle(stream: Stream, _connection: Connection): Promise<void> {
     const signal = AbortSignal.timeout(this.timeout)
     try {
       const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES })
