@@ -102,6 +102,8 @@ export class SeqNotMonotonicError extends RecordError {
 export class DiffMismatchError extends RecordError {
   override name = 'DiffMismatchError'
   readonly code = 'DIFF_MISMATCH'
+  /** The record's (signature-verified) author, once known: see gossipVerdict. */
+  author?: string
 }
 
 export function isRecordError(err: unknown): err is RecordError {
@@ -117,15 +119,20 @@ export function isRecordError(err: unknown): err is RecordError {
  * know: an honest relay may have seen things in another order, or lacked a parent. Errors
  * that are not RecordErrors are our own bugs, never a reason to punish a peer.
  */
-export function gossipVerdict(err: unknown): Exclude<GossipVerdict, 'accept'> {
+export function gossipVerdict(err: unknown, from?: string): Exclude<GossipVerdict, 'accept'> {
   if (!isRecordError(err)) return 'ignore'
   switch (err.code) {
     // Both depend on what this node happens to hold (the author's last seq, the parent file):
     // an honest relay that lacked the parent could not check the diff, and penalising it would
-    // let one liar turn honest nodes against each other. Dropping the record is enough.
+    // let one liar turn honest nodes against each other. Dropping the record is enough...
     case 'SEQ_NOT_MONOTONIC':
-    case 'DIFF_MISMATCH':
       return 'ignore'
+    // ...except when the peer that sent a lying diff (or file hash) is its signing author: no
+    // honest node signs a diff that does not yield its own file, so that peer is penalised.
+    case 'DIFF_MISMATCH':
+      return err instanceof DiffMismatchError && from !== undefined && err.author === from
+        ? 'reject'
+        : 'ignore'
     case 'RECORD_TOO_LARGE':
     case 'MALFORMED_RECORD':
     case 'NON_CANONICAL_RECORD':

@@ -136,19 +136,27 @@ describe('loopnet swarm on loopback', () => {
     expect(resync.added).toBe(0)
   })
 
-  it('drops bad records from a sender and scores it negative', async () => {
+  it('drops bad records (lying file hash, oversized diff, bad signature, wrong genesis, garbage) unstored and scores the sender negative', async () => {
     const b = node('B')
     const c = node('C')
     const e = await start('E', [b])
     await b.waitFor((ev) => ev.event === 'sync' && ev.peer === e.peerId, EVENT_MS, 'B syncs E')
+    // B holds the parent of E's lying record, so it can prove the lie
+    const parent = await b.request({ cmd: 'put-file', text: 'parent train file\n' }, 'file-stored')
+    const countBefore = (await b.request({ cmd: 'count' }, 'count')).records
     const expected = {
+      'lying-file-hash': 'DIFF_MISMATCH',
+      'oversized-diff': 'DIFF_TOO_LARGE',
       'bad-signature': 'INVALID_SIGNATURE',
       'wrong-genesis': 'WRONG_GENESIS',
       garbage: 'MALFORMED_RECORD',
     } as const
     const badIds: string[] = []
     for (const [kind, code] of Object.entries(expected)) {
-      const sent = await e.request({ cmd: 'publish-bad', kind }, 'published-bad')
+      const sent = await e.request(
+        { cmd: 'publish-bad', kind, parentHash: parent.hash },
+        'published-bad',
+      )
       badIds.push(String(sent.id))
       const invalid = await b.waitFor(
         (ev) => ev.event === 'invalid' && ev.from === e.peerId && ev.code === code,
@@ -168,6 +176,8 @@ describe('loopnet swarm on loopback', () => {
       expect(b.recordIds().has(id)).toBe(false)
       expect(c.recordIds().has(id)).toBe(false)
     }
+    // not stored: B's store grew by its own record only
+    expect((await b.request({ cmd: 'count' }, 'count')).records).toBe(Number(countBefore) + 1)
   })
 
   it('nodes of different genesis ids ignore each other', async () => {

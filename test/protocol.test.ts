@@ -319,6 +319,21 @@ describe('validateRecord', () => {
     }
   })
 
+  it('rejects a lying diff only from its signing author, ignores it from a relay', async () => {
+    const bytes = (
+      await signRecord(makeFields(key, { seq: 6, fileHash: fileHash('not the child') }), key)
+    ).bytes
+    const err = await validateRecord(bytes, ctx).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(err).toBeInstanceOf(DiffMismatchError)
+    const author = (err as DiffMismatchError).author
+    expect(author).toBeDefined()
+    expect(gossipVerdict(err, author)).toBe('reject')
+    expect(gossipVerdict(err, `${author}-relay`)).toBe('ignore')
+  })
+
   it('maps errors that are not record errors (our bugs) to ignore', () => {
     expect(gossipVerdict(new TypeError('bug'))).toBe('ignore')
   })

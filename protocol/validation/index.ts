@@ -9,6 +9,7 @@
  */
 import { MAX_RECORD_BYTES } from '../constants.ts'
 import {
+  DiffMismatchError,
   InvalidSignatureError,
   RecordTooLargeError,
   SeqNotMonotonicError,
@@ -71,6 +72,12 @@ export function checkAgainstLocalState(record: ExperimentFields, ctx: Validation
   if (record.parentHash !== '') {
     // Unknown parent: nothing to check against; the file is verified when fetched by hash.
     const parentText = ctx.getFile?.(record.parentHash)
-    if (parentText !== undefined) checkDiffYieldsFile(parentText, record.diff, record.fileHash)
+    if (parentText === undefined) return
+    try {
+      checkDiffYieldsFile(parentText, record.diff, record.fileHash)
+    } catch (err) {
+      if (err instanceof DiffMismatchError) err.author = record.author
+      throw err
+    }
   }
 }

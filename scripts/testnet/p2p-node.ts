@@ -6,7 +6,7 @@
  *
  *   node scripts/testnet/p2p-node.ts --data-dir DIR --genesis HEX [--listen MA] [--bootstrap MA]...
  *
- * Commands: publish {fields?, size?} | publish-bad {kind} | put-file {text, hash?} (a hash the
+ * Commands: publish {fields?, size?} | publish-bad {kind, parentHash?} | put-file {text, hash?} (a hash the
  * text does not have plants a lie, for the lying-peer test) |
  * fetch {hash} | score {peer, below?} | peers | count | stats | dial {addr} | stop. Each may carry "req", echoed back.
  */
@@ -20,6 +20,7 @@ import { loadOrCreateIdentity } from '../../node/p2p/identity.ts'
 import { LoopnetNode } from '../../node/p2p/node.ts'
 import { NetworkStore, StoreSyncCursors } from '../../node/store/network-store.ts'
 import { Store } from '../../node/store/store.ts'
+import { MAX_DIFF_BYTES } from '../../protocol/constants.ts'
 import { fileHash, sha256Hex } from '../../protocol/hash.ts'
 import { encodeRecord, signingBytes } from '../../protocol/record.ts'
 import type { ExperimentFields } from '../../protocol/types.ts'
@@ -132,8 +133,19 @@ function benchFields(size: number, overrides: Partial<ExperimentFields> = {}): E
   }
 }
 
-async function badRecord(kind: string): Promise<Uint8Array> {
+async function signed(fields: ExperimentFields): Promise<Uint8Array> {
+  return encodeRecord({ ...fields, signature: await privateKey.sign(signingBytes(fields)) })
+}
+
+async function badRecord(kind: string, parentHash?: string): Promise<Uint8Array> {
   switch (kind) {
+    case 'oversized-diff':
+      return signed(benchFields(MAX_DIFF_BYTES + 1))
+    case 'lying-file-hash':
+      // an empty diff yields the parent itself: any other file hash is a lie a holder of the
+      // parent can prove
+      if (parentHash === undefined) throw new Error('lying-file-hash needs parentHash')
+      return signed(benchFields(0, { parentHash, diff: '' }))
     case 'garbage':
       return randomBytes(300)
     case 'wrong-genesis': {
@@ -199,7 +211,10 @@ async function handle(c: Command): Promise<void> {
       return
     }
     case 'publish-bad': {
-      const bytes = await badRecord(String(c.kind))
+      const bytes = await badRecord(
+        String(c.kind),
+        typeof c.parentHash === 'string' ? c.parentHash : undefined,
+      )
       const id = sha256Hex(bytes)
       emit('published-bad', { req, id, kind: c.kind })
       rawQueue.publish(id, bytes).then(

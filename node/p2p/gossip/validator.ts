@@ -58,7 +58,7 @@ export function createRecordValidator(init: RecordValidatorInit): TopicValidator
       init.onValid(record, from)
       return TopicValidatorResult.Accept
     } catch (err) {
-      const verdict = gossipVerdict(err)
+      const verdict = gossipVerdict(err, from.toString())
       if (err instanceof SeqNotMonotonicError) {
         // Not held (checked above), so the forwarder has an older record this node missed.
         init.onGap(from)
