@@ -3,19 +3,21 @@
  * message count, size and schedule, in one run.
  *
  *   npm run bench:gossip -- [--n 10,25,50] [--messages 200] [--size 2048] [--interval-ms 50]
- *                           [--kinds bare,loopnet] [--json] [--out FILE]
+ *                           [--kinds bare,loopnet] [--json] [--out FILE] [--store-only]
  *
  * Each node is a process on loopback (scripts/testnet/). Node i dials up to 3 random earlier
  * nodes (a sparse random graph, not a star). Latency is publish -> received by all, from
  * wall-clock timestamps (performance.timeOrigin + performance.now()) that are comparable across
  * processes on one machine. Targets: loopnet/bare latency <= 1.0, 100 % delivery, RSS <= bare
- * + 30 MiB.
+ * + 30 MiB. Then the store benchmarks (scripts/bench-store.ts: a late joiner syncing 10k records,
+ * leaderboard queries over 100k); --store-only runs just those.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { sha256Hex } from '../protocol/hash.ts'
+import { formatStoreResults, storeBenchmarks } from './bench-store.ts'
 import { type NodeKind, spawnNode, stopAll, type TestnetNode } from './testnet/spawn.ts'
 
 const { values } = parseArgs({
@@ -29,10 +31,11 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
     out: { type: 'string' },
+    'store-only': { type: 'boolean', default: false },
   },
 })
 
-const SIZES = values.n.split(',').map(Number)
+const SIZES = values['store-only'] ? [] : values.n.split(',').map(Number)
 const MESSAGES = Number(values.messages)
 const SIZE = Number(values.size)
 const INTERVAL_MS = Number(values['interval-ms'])
@@ -233,15 +236,6 @@ async function run(kind: NodeKind, n: number, dir: string): Promise<RunResult> {
   }
 }
 
-/**
- * HOOK for the store integration: sync time of a late joiner against 10k records, and
- * leaderboard query timing, belong here once node/store implements node/p2p/interfaces.ts.
- * Return named measurements; they are merged into the JSON output under "store".
- */
-async function storeBenchmarks(): Promise<Record<string, number>> {
-  return {}
-}
-
 function fmt(v: number, digits = 0): string {
   return Number.isFinite(v) ? v.toFixed(digits) : '-'
 }
@@ -274,7 +268,7 @@ const ratios = SIZES.flatMap((n) => {
   ]
 })
 
-const store = await storeBenchmarks()
+const store = await storeBenchmarks({ log })
 const summary = {
   config: {
     n: SIZES,
@@ -290,47 +284,52 @@ const summary = {
 }
 
 if (!values.json) {
-  const rows = [
-    [
-      'N',
-      'kind',
-      'bytes',
-      'p50 ms',
-      'p99 ms',
-      'max ms',
-      'delivery',
-      'RSS MiB',
-      'RSS max',
-      'start ms',
-    ],
-    ...results.map((r) => [
-      String(r.n),
-      r.kind,
-      String(r.messageBytes),
-      fmt(r.p50Ms),
-      fmt(r.p99Ms),
-      fmt(r.maxMs),
-      `${fmt(r.delivery * 100, 2)} %`,
-      fmt(r.rssMeanMiB),
-      fmt(r.rssMaxMiB),
-      fmt(r.startupMeanMs),
-    ]),
-    ...ratios.map((r) => [
-      String(r.n),
-      'loopnet/bare',
-      '',
-      fmt(r.p50, 2),
-      fmt(r.p99, 2),
-      fmt(r.max, 2),
-      '',
-      `${r.rssDeltaMiB >= 0 ? '+' : ''}${fmt(r.rssDeltaMiB)}`,
-      '',
-      r.meetsTargets ? 'ok' : 'MISSED',
-    ]),
-  ]
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length))) ?? []
-  for (const row of rows)
-    console.log(row.map((cell, c) => cell.padStart(widths[c] ?? 0)).join('  '))
+  if (results.length > 0) {
+    const rows = [
+      [
+        'N',
+        'kind',
+        'bytes',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'delivery',
+        'RSS MiB',
+        'RSS max',
+        'start ms',
+      ],
+      ...results.map((r) => [
+        String(r.n),
+        r.kind,
+        String(r.messageBytes),
+        fmt(r.p50Ms),
+        fmt(r.p99Ms),
+        fmt(r.maxMs),
+        `${fmt(r.delivery * 100, 2)} %`,
+        fmt(r.rssMeanMiB),
+        fmt(r.rssMaxMiB),
+        fmt(r.startupMeanMs),
+      ]),
+      ...ratios.map((r) => [
+        String(r.n),
+        'loopnet/bare',
+        '',
+        fmt(r.p50, 2),
+        fmt(r.p99, 2),
+        fmt(r.max, 2),
+        '',
+        `${r.rssDeltaMiB >= 0 ? '+' : ''}${fmt(r.rssDeltaMiB)}`,
+        '',
+        r.meetsTargets ? 'ok' : 'MISSED',
+      ]),
+    ]
+    const widths =
+      rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length))) ?? []
+    for (const row of rows)
+      console.log(row.map((cell, c) => cell.padStart(widths[c] ?? 0)).join('  '))
+    console.log()
+  }
+  console.log(formatStoreResults(store))
   console.log()
 }
 console.log(JSON.stringify(summary))

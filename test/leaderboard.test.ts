@@ -196,6 +196,8 @@ describe('store migrations', () => {
     const board = buildLeaderboard(store, G)
     expect(board.tiers[0]?.rows.map((r) => r.id)).toEqual(['r2'])
     expect(board.tiers[0]?.lineage.map((r) => r.id)).toEqual(['r2', 'r1'])
+    // migration 3 counted the rows already there
+    expect(board.nodes).toEqual([{ author: 'alice', keep: 2, discard: 0, crash: 0, total: 2 }])
     store.close()
 
     const check = new DatabaseSync(path)
@@ -209,6 +211,8 @@ describe('store migrations', () => {
     expect(indexes).toEqual(
       expect.arrayContaining(['records_author_best', 'records_file', 'records_signed']),
     )
+    const triggers = check.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all()
+    expect(triggers).toHaveLength(2)
     check.close()
   })
 

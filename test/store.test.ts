@@ -14,7 +14,7 @@ import { SoloSink, SoloSwarmView } from '../node/solo.ts'
 import { ForeignGenesisError, NetworkStore, StoreSyncCursors } from '../node/store/network-store.ts'
 import { localRecordId, Store } from '../node/store/store.ts'
 import { fileHash } from '../protocol/hash.ts'
-import { toEncodedRecord } from '../protocol/record.ts'
+import { type EncodedRecord, toEncodedRecord } from '../protocol/record.ts'
 import { signRecord, verifyRecordSignature } from '../protocol/sign.ts'
 import type { ExperimentFields } from '../protocol/types.ts'
 import {
@@ -262,6 +262,34 @@ describe('NetworkStore', () => {
     const lie = await signRecord(makeFields(key, { seq: 3, fileHash: sha256Hex('x') }), key)
     expect(net.add(lie)).toBe(true)
     expect(net.getFile(sha256Hex('x'))).toBeUndefined()
+  })
+
+  it('commits the records of one turn together, and before any own experiment', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'loopnet-group-'))
+    const path = join(dir, 'store.sqlite')
+    const store = new Store(path)
+    stores.push(store)
+    const reader = new Store(path)
+    stores.push(reader)
+    const net = new NetworkStore(store, GENESIS)
+    const key = await generateKeyPair('Ed25519')
+    const signed = await Promise.all(
+      [1, 2, 3].map((seq) => signRecord(makeFields(key, { seq }), key)),
+    )
+    net.add(signed[0] as EncodedRecord)
+    net.add(signed[1] as EncodedRecord)
+    new StoreSyncCursors(store, GENESIS).set('peer', 2)
+    // not committed yet: another connection sees nothing, this one sees its own writes
+    expect(reader.counts().total).toBe(0)
+    expect(net.lastSeq(signed[0]?.record.author ?? '')).toBe(2)
+    // an own experiment commits the group first, then itself
+    store.insertRecord(record(1, { genesis: GENESIS, author: 'local-me' }))
+    expect(reader.counts().total).toBe(3)
+    expect(new StoreSyncCursors(reader, GENESIS).get('peer')).toBe(2)
+    // the end of the turn commits the next group
+    net.add(signed[2] as EncodedRecord)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(reader.counts().total).toBe(4)
   })
 
   it('keeps sync cursors per peer (and per genesis) across a reopen', async () => {

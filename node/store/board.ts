@@ -1,7 +1,8 @@
 /**
  * The leaderboard's queries (node/leaderboard LeaderboardSource) in SQL, kept out of store.ts.
- * Each is one indexed statement (schema.ts migration 2), so a board stays in milliseconds on a
- * store of 100k records. A re-measure record (a node re-running a peer's file) has
+ * Each is one indexed statement (schema.ts migrations 2 and 3), so a board stays in milliseconds
+ * on a store of 100k records. The indexes are named (INDEXED BY): without ANALYZE statistics
+ * SQLite's planner picked the (genesis, author, seq) index and scanned a whole genesis. A re-measure record (a node re-running a peer's file) has
  * parent_hash = file_hash.
  */
 import type { SQLInputValue, StatementSync } from 'node:sqlite'
@@ -47,8 +48,8 @@ export function tiers(prepare: Prepare, genesis: string): string[] {
 
 /**
  * Each author's lowest-val_bpb KEEP in a tier, best first; ties (per author and between
- * authors) go to the earliest. The window runs over the index alone; only the winners are read
- * from the table.
+ * authors) go to the earliest. One index seek per author with a KEEP (author_counts lists
+ * them): records_author_best is in (val_bpb, created_at, idx) order within an author.
  */
 export function bestPerAuthor(
   prepare: Prepare,
@@ -57,13 +58,11 @@ export function bestPerAuthor(
   limit: number,
 ): BoardRecord[] {
   const rows = prepare(
-    `WITH ranked AS (
-       SELECT idx, ROW_NUMBER() OVER (PARTITION BY author ORDER BY val_bpb, created_at, idx) AS rn
-         FROM records INDEXED BY records_author_best
-        WHERE genesis = ? AND tier = ? AND status = 'keep'
-     )
-     SELECT ${BOARD_COLUMNS} FROM ranked JOIN records r ON r.idx = ranked.idx
-      WHERE ranked.rn = 1
+    `SELECT ${BOARD_COLUMNS} FROM author_counts c JOIN records r ON r.idx = (
+       SELECT idx FROM records INDEXED BY records_author_best
+        WHERE genesis = c.genesis AND tier = c.tier AND status = 'keep' AND author = c.author
+        ORDER BY val_bpb, created_at, idx LIMIT 1)
+      WHERE c.genesis = ? AND c.tier = ? AND c.keep > 0
       ORDER BY r.val_bpb, r.created_at, r.idx
       LIMIT ?`,
   ).all(genesis, tier, limit) as Row[]
@@ -73,7 +72,7 @@ export function bestPerAuthor(
 /** val_bpb of every KEEP baseline run (no parent) in a tier. */
 export function baselineValBpbs(prepare: Prepare, genesis: string, tier: string): number[] {
   const rows = prepare(
-    `SELECT val_bpb FROM records
+    `SELECT val_bpb FROM records INDEXED BY records_parent
       WHERE genesis = ? AND parent_hash = '' AND tier = ? AND status = 'keep'`,
   ).all(genesis, tier) as Row[]
   return rows.map((r) => Number(r.val_bpb))
@@ -91,7 +90,7 @@ export function keepOfFile(
   tier: string,
 ): BoardRecord | undefined {
   const row = prepare(
-    `SELECT ${BOARD_COLUMNS} FROM records r
+    `SELECT ${BOARD_COLUMNS} FROM records r INDEXED BY records_file
       WHERE r.genesis = ? AND r.file_hash = ? AND r.status = 'keep'
       ORDER BY r.parent_hash = r.file_hash, r.tier <> ?, r.created_at, r.idx
       LIMIT 1`,
@@ -107,18 +106,18 @@ export function confirmations(
   finder: string,
 ): number {
   const row = prepare(
-    `SELECT COUNT(DISTINCT author) AS n FROM records
+    `SELECT COUNT(DISTINCT author) AS n FROM records INDEXED BY records_file
       WHERE genesis = ?1 AND file_hash = ?2 AND status = 'keep' AND parent_hash = ?2
         AND author <> ?3`,
   ).get(genesis, fileHash, finder) as Row
   return Number(row.n)
 }
 
-/** keep / discard / crash / total per author, most experiments first. */
+/** keep / discard / crash / total per author, most experiments first (from author_counts). */
 export function countsByAuthor(prepare: Prepare, genesis: string, tier?: string): AuthorCounts[] {
-  const select = `SELECT author, SUM(status = 'keep') AS keep, SUM(status = 'discard') AS discard,
-      SUM(status = 'crash') AS crash, COUNT(*) AS total FROM records`
-  const order = 'GROUP BY author ORDER BY total DESC, author'
+  const select = `SELECT author, SUM(keep) AS keep, SUM(discard) AS discard, SUM(crash) AS crash,
+      SUM(keep + discard + crash) AS total FROM author_counts`
+  const order = 'GROUP BY author HAVING total > 0 ORDER BY total DESC, author'
   const rows = (
     tier === undefined
       ? prepare(`${select} WHERE genesis = ? ${order}`).all(genesis)

@@ -39,13 +39,16 @@ export class NetworkStore implements RecordStore {
     return this.store.hasRecord(id)
   }
 
-  /** Stores a validated record (and the file its diff makes, when the parent is held). */
+  /**
+   * Stores a validated record (and the file its diff makes, when the parent is held); commits
+   * with the other records of this turn (Store.insertSignedGrouped).
+   */
   add(record: EncodedRecord): boolean {
     if (record.record.genesis !== this.genesis)
       throw new ForeignGenesisError(
         `record ${record.id} is of genesis ${record.record.genesis}, this store serves ${this.genesis}`,
       )
-    return this.store.insertSigned(record).inserted
+    return this.store.insertSignedGrouped(record).inserted
   }
 }
 

@@ -68,4 +68,37 @@ export const MIGRATIONS: readonly string[] = [
   -- sync serves only signed records of one genesis, in insertion order
   CREATE INDEX records_signed ON records (genesis, idx) WHERE signature IS NOT NULL;
   `,
+  // 3: experiment counts per (genesis, tier, author), kept by triggers: counting 100k records per
+  // board would take ~200 ms, reading one row per author takes well under 1
+  `
+  CREATE TABLE author_counts (
+    genesis TEXT NOT NULL,
+    tier TEXT NOT NULL,
+    author TEXT NOT NULL,
+    keep INTEGER NOT NULL,
+    discard INTEGER NOT NULL,
+    crash INTEGER NOT NULL,
+    PRIMARY KEY (genesis, tier, author)
+  ) WITHOUT ROWID;
+  INSERT INTO author_counts (genesis, tier, author, keep, discard, crash)
+    SELECT genesis, tier, author, SUM(status = 'keep'), SUM(status = 'discard'), SUM(status = 'crash')
+      FROM records GROUP BY genesis, tier, author;
+  CREATE TRIGGER records_count_insert AFTER INSERT ON records BEGIN
+    INSERT INTO author_counts (genesis, tier, author, keep, discard, crash)
+      VALUES (NEW.genesis, NEW.tier, NEW.author,
+              NEW.status = 'keep', NEW.status = 'discard', NEW.status = 'crash')
+      ON CONFLICT (genesis, tier, author) DO UPDATE SET
+        keep = keep + excluded.keep,
+        discard = discard + excluded.discard,
+        crash = crash + excluded.crash;
+  END;
+  -- records are never deleted today; a future prune must not leave the counts wrong
+  CREATE TRIGGER records_count_delete AFTER DELETE ON records BEGIN
+    UPDATE author_counts SET
+        keep = keep - (OLD.status = 'keep'),
+        discard = discard - (OLD.status = 'discard'),
+        crash = crash - (OLD.status = 'crash')
+      WHERE genesis = OLD.genesis AND tier = OLD.tier AND author = OLD.author;
+  END;
+  `,
 ]
