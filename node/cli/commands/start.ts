@@ -150,7 +150,7 @@ const command: Command = {
         bootstrap: opts.network.bootstrap,
         localSwarm: opts.network.localSwarm,
         store: new NetworkStore(store, genesis),
-        cursors: new StoreSyncCursors(store),
+        cursors: new StoreSyncCursors(store, genesis),
       })
       // the peer id is the author of this node's records from now on (status reads node_id)
       store.setState('node_id', node.peerId)
