@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Leaderboard } from '../node/leaderboard/leaderboard.ts'
-import { LOOPNET_BIN, type LoopnetProcess, startLoopnet } from '../scripts/testnet/loopnet-process.ts'
+import {
+  LOOPNET_BIN,
+  type LoopnetProcess,
+  startLoopnet,
+} from '../scripts/testnet/loopnet-process.ts'
 import type { NodeEvent } from '../scripts/testnet/spawn.ts'
 
 const fixtureTrainer = fileURLToPath(new URL('./fixtures/agent/trainer', import.meta.url))
@@ -92,8 +96,7 @@ describe('a local swarm', () => {
     // 2. B restarts: same peer id, same records; its next experiment re-measures A's best,
     //    which reproduces, so B adopts it and gossips the confirmation.
     const bPeer = b.peerId
-    const countsOf = (l: Leaderboard) =>
-      Object.fromEntries(l.nodes.map((n) => [n.author, n.total]))
+    const countsOf = (l: Leaderboard) => Object.fromEntries(l.nodes.map((n) => [n.author, n.total]))
     const before = countsOf(await board(b))
     expect(before).toEqual({ [a.peerId]: 4, [bPeer]: 1, [c.peerId]: 1 })
     await b.stop()
@@ -110,20 +113,18 @@ describe('a local swarm', () => {
     expect(remeasure).toMatchObject({ seq: 2, status: 'keep', fileHash: best.fileHash })
     await gotRecord(c, bPeer, 2)
     await gotRecord(a, bPeer, 2)
-    const aRow = (await board(c)).tiers
-      .flatMap((t) => t.rows)
-      .find((r) => r.author === a.peerId)
+    const aRow = (await board(c)).tiers.flatMap((t) => t.rows).find((r) => r.author === a.peerId)
     expect(aRow?.confirmations).toBe(1)
 
     // 3. A late joiner that never trains syncs the whole log and prints the same leaderboard.
     const total = 4 + 2 + 1
     const d = await node('D', ['--max-experiments', '0', '--serve'], [a])
     let added = 0
-    await d.waitFor(
-      (e) => e.event === 'sync' && (added += Number(e.added)) >= total,
-      60_000,
-      `sync of ${total} records`,
-    )
+    const addUp = (e: NodeEvent): boolean => {
+      if (e.event === 'sync') added += Number(e.added)
+      return added >= total
+    }
+    await d.waitFor(addUp, 60_000, `sync of ${total} records`)
     await gotRecord(a, c.peerId, 1)
     const human = await leaderboard(a, false)
     expect(human).toContain(best.fileHash.slice(0, 12))
