@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { sha256Hex } from '../protocol/hash.ts'
-import { formatStoreResults, storeBenchmarks } from './bench-store.ts'
+import { formatStoreResults, rng, storeBenchmarks } from './bench-store.ts'
 import { type NodeKind, spawnNode, stopAll, type TestnetNode } from './testnet/spawn.ts'
 
 const { values } = parseArgs({
@@ -55,18 +55,6 @@ const MiB = 1024 * 1024
 
 function log(line: string): void {
   if (!values.json) process.stderr.write(`${line}\n`)
-}
-
-/** Deterministic PRNG (mulberry32): both kinds get the same topology and publish order. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 function pick<T>(items: T[], k: number, rand: () => number): T[] {

@@ -44,8 +44,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number
 }
 
-/** Deterministic PRNG (mulberry32), so every run builds the same history. */
-function rng(seed: number): () => number {
+/** Deterministic PRNG (mulberry32), so every run builds the same history (and topology). */
+export function rng(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0

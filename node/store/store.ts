@@ -194,6 +194,7 @@ export class Store implements LeaderboardSource {
     if (!this.groupOpen) return
     this.groupOpen = false
     if (this.db.isOpen && this.db.isTransaction) this.db.exec('COMMIT')
+    if (this.db.isOpen) this.db.exec('PRAGMA synchronous = FULL')
   }
 
   // ---------------------------------------------------------------------------------------
@@ -291,7 +292,16 @@ export class Store implements LeaderboardSource {
    */
   insertSignedGrouped(encoded: EncodedRecord): { id: string; inserted: boolean } {
     if (!this.db.isTransaction) {
-      this.db.exec('BEGIN IMMEDIATE')
+      // Peers' records need not survive a power loss (a resync brings them back): the group
+      // commits without fsync (WAL + NORMAL, ~0.04 ms instead of ~0.6 ms here), so the gossip
+      // path of a node never waits on the disk. Own experiments still commit with FULL.
+      this.db.exec('PRAGMA synchronous = NORMAL')
+      try {
+        this.db.exec('BEGIN IMMEDIATE')
+      } catch (err) {
+        this.db.exec('PRAGMA synchronous = FULL')
+        throw err
+      }
       this.groupOpen = true
       setImmediate(() => this.commitGroup())
     }

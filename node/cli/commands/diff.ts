@@ -1,14 +1,7 @@
-/**
- * `loopnet diff <hash>`: the change that produced a train file, as a unified diff against its
- * parent: the diff of the record that found the file, or one computed from the two held files
- * when that record carries none.
- */
-import { parseArgs } from 'node:util'
 import type { DiffAnswer } from '../../api/node-api.ts'
 import type { Command } from '../commands.ts'
-import { CliUsageError } from '../errors.ts'
 import { askNode } from '../node-answer.ts'
-import { resolveDataDir } from './start-config.ts'
+import { parseOneQuery } from '../positional.ts'
 
 const usage = `Usage: loopnet diff <file-hash> [--json] [--data-dir DIR]
 
@@ -36,16 +29,9 @@ export function formatDiff(d: DiffAnswer): string {
 const command: Command = {
   usage,
   async run(argv, signal) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' } },
-    })
-    const [hash, ...extra] = positionals
-    if (hash === undefined || extra.length > 0)
-      throw new CliUsageError('diff takes one train file hash (see loopnet diff --help)')
-    const d = await readDiff(resolveDataDir(values['data-dir']), hash, signal)
-    if (values.json) console.log(JSON.stringify(d))
+    const { query, dataDir, json } = parseOneQuery(argv, 'diff', 'one train file hash')
+    const d = await readDiff(dataDir, query, signal)
+    if (json) console.log(JSON.stringify(d))
     else process.stdout.write(formatDiff(d))
     return 0
   },

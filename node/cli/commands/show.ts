@@ -1,15 +1,9 @@
-/**
- * `loopnet show <id|hash>`: one experiment record (by id or a unique id prefix) with its train
- * file, or one train file (by hash or a unique prefix) with the records that made and used it.
- */
-import { parseArgs } from 'node:util'
 import { UnknownHashError } from '../../api/errors.ts'
 import type { FileAnswer, RecordAnswer, RecordJson } from '../../api/node-api.ts'
 import { oneLine, shortAuthor } from '../../leaderboard/format.ts'
 import type { Command } from '../commands.ts'
-import { CliUsageError } from '../errors.ts'
 import { askNode } from '../node-answer.ts'
-import { resolveDataDir } from './start-config.ts'
+import { parseOneQuery } from '../positional.ts'
 
 const usage = `Usage: loopnet show <id|hash> [--json] [--data-dir DIR]
 
@@ -89,16 +83,9 @@ export function formatFile(f: FileAnswer): string {
 const command: Command = {
   usage,
   async run(argv, signal) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' } },
-    })
-    const [query, ...extra] = positionals
-    if (query === undefined || extra.length > 0)
-      throw new CliUsageError('show takes one record id or file hash (see loopnet show --help)')
-    const shown = await lookup(resolveDataDir(values['data-dir']), query, signal)
-    if (values.json) console.log(JSON.stringify(shown))
+    const { query, dataDir, json } = parseOneQuery(argv, 'show', 'one record id or file hash')
+    const shown = await lookup(dataDir, query, signal)
+    if (json) console.log(JSON.stringify(shown))
     else console.log('record' in shown ? formatRecord(shown.record) : formatFile(shown.file))
     return 0
   },
