@@ -17,6 +17,17 @@ export class FileNotFoundError extends Error {
   override name = 'FileNotFoundError'
 }
 
+/** An own experiment's local facts and train file, stored in the record's transaction. */
+export function ownRunOptions(local: LocalRun | undefined): {
+  local?: LocalRun
+  fileText?: string
+} {
+  return {
+    ...(local !== undefined ? { local } : {}),
+    ...(local?.fileText !== undefined ? { fileText: local.fileText } : {}),
+  }
+}
+
 export class SoloSink implements ResultSink {
   private readonly store: Store
 
@@ -26,10 +37,7 @@ export class SoloSink implements ResultSink {
 
   async publish(result: ExperimentFields, signal?: AbortSignal, local?: LocalRun): Promise<void> {
     signal?.throwIfAborted()
-    this.store.insertRecord(result, {
-      ...(local !== undefined ? { local } : {}),
-      ...(local?.fileText !== undefined ? { fileText: local.fileText } : {}),
-    })
+    this.store.insertRecord(result, ownRunOptions(local))
   }
 
   async ownRuns(author: string, signal?: AbortSignal): Promise<PublishedRun[]> {

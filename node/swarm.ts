@@ -6,7 +6,7 @@
 import type { LocalRun, PublishedRun, ResultSink } from '../agent/interfaces.ts'
 import type { ExperimentFields } from '../protocol/types.ts'
 import type { LoopnetNode } from './p2p/node.ts'
-import { SoloSwarmView } from './solo.ts'
+import { ownRunOptions, SoloSwarmView } from './solo.ts'
 import type { Store } from './store/store.ts'
 
 export class SwarmSink implements ResultSink {
@@ -25,12 +25,7 @@ export class SwarmSink implements ResultSink {
    */
   async publish(result: ExperimentFields, signal?: AbortSignal, local?: LocalRun): Promise<void> {
     const encoded = await this.node.sign(result, signal !== undefined ? { signal } : {})
-    this.store.insertRecord(result, {
-      id: encoded.id,
-      signature: encoded.record.signature,
-      ...(local !== undefined ? { local } : {}),
-      ...(local?.fileText !== undefined ? { fileText: local.fileText } : {}),
-    })
+    this.store.insertSigned(encoded, ownRunOptions(local))
     this.node.publishSigned(encoded)
   }
 
