@@ -41,7 +41,7 @@ export class NetworkStore implements RecordStore {
 
   /**
    * Stores a validated record (and the file its diff makes, when the parent is held); commits
-   * with the other records of this turn (Store.insertSignedGrouped).
+   * with the other records of a short window (Store.insertSignedGrouped).
    */
   add(record: EncodedRecord): boolean {
     if (record.record.genesis !== this.genesis)
