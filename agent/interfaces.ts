@@ -57,8 +57,16 @@ export interface BestKnown {
 
 /** What an agent may ask of the swarm. */
 export interface SwarmView {
-  /** The best KEEP of this tier known to the node, or undefined. */
-  bestKnown(tier: string, signal?: AbortSignal): Promise<BestKnown | undefined>
+  /**
+   * The best KEEP of this tier known to the node whose file is not in `skip` (files this node
+   * ran already, or failed to fetch), or undefined. Skipping inside the query matters: a
+   * refuted claim at the top must not hide a second-best that still beats this node.
+   */
+  bestKnown(
+    tier: string,
+    signal?: AbortSignal,
+    skip?: ReadonlySet<string>,
+  ): Promise<BestKnown | undefined>
   /** A train file's text by content hash, verified against the hash. */
   fetchFile(fileHash: string, signal?: AbortSignal): Promise<string>
   /** Experiments already tried on a parent (by anyone), so nobody repeats them. */

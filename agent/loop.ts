@@ -590,7 +590,6 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
     signal: AbortSignal,
   ): Promise<Remeasure | undefined> {
     if (this.tier === '') return undefined
-    const best = await this.init.swarm.bestKnown(this.tier, signal)
     const own =
       parent.valBpb === undefined ? undefined : { fileHash: parent.hash, valBpb: parent.valBpb }
     const skip = rebaseSkips(
@@ -599,6 +598,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       this.fetchFailures,
       Date.now(),
     )
+    const best = await this.init.swarm.bestKnown(this.tier, signal, skip)
     if (!shouldRemeasure(own, best, skip)) return undefined
     const claim = {
       fileHash: best.fileHash,

@@ -55,9 +55,13 @@ export class SoloSwarmView implements SwarmView {
     this.genesis = genesis
   }
 
-  async bestKnown(tier: string, signal?: AbortSignal): Promise<BestKnown | undefined> {
+  async bestKnown(
+    tier: string,
+    signal?: AbortSignal,
+    skip?: ReadonlySet<string>,
+  ): Promise<BestKnown | undefined> {
     signal?.throwIfAborted()
-    const best = this.store.bestKeep(this.genesis, tier)
+    const best = this.store.bestKeepNotIn(this.genesis, tier, skip ?? new Set())
     return best === undefined
       ? undefined
       : { fileHash: best.fileHash, valBpb: best.valBpb, author: best.author, recordId: best.id }

@@ -83,6 +83,8 @@ interface RunResult {
   rssMeanMiB: number
   rssMaxMiB: number
   startupMeanMs: number
+  /** CPU time per published message per node while publishing and draining (all nodes' mean). */
+  cpuMsPerMessage: number
 }
 
 async function startSwarm(
@@ -192,9 +194,12 @@ async function measure(nodes: TestnetNode[], count: number, seed: number, warmup
   return { latencies, delivery: deliveries / (ids.length * (n - 1)), bytes }
 }
 
-async function rssOf(nodes: TestnetNode[]): Promise<number[]> {
+async function statsOf(nodes: TestnetNode[]): Promise<{ rssMiB: number[]; cpuMs: number[] }> {
   const replies = await Promise.all(nodes.map((n) => n.request({ cmd: 'stats' }, 'stats')))
-  return replies.map((r) => Number(r.rss) / MiB)
+  return {
+    rssMiB: replies.map((r) => Number(r.rss) / MiB),
+    cpuMs: replies.map((r) => Number(r.cpuMs)),
+  }
 }
 
 async function run(kind: NodeKind, n: number, dir: string): Promise<RunResult> {
@@ -204,8 +209,11 @@ async function run(kind: NodeKind, n: number, dir: string): Promise<RunResult> {
     log(`[${kind} n=${n}] warm-up`)
     await measure(nodes, 3, SEED + 7, true)
     log(`[${kind} n=${n}] publishing ${MESSAGES} messages, one per ${INTERVAL_MS} ms`)
+    const before = await statsOf(nodes)
     const { latencies, delivery, bytes } = await measure(nodes, MESSAGES, SEED + n, false)
-    const rss = await rssOf(nodes)
+    const after = await statsOf(nodes)
+    const rss = after.rssMiB
+    const cpuMs = after.cpuMs.reduce((sum, ms, i) => sum + ms - (before.cpuMs[i] ?? 0), 0)
     return {
       kind,
       n,
@@ -218,6 +226,7 @@ async function run(kind: NodeKind, n: number, dir: string): Promise<RunResult> {
       rssMeanMiB: rss.reduce((a, b) => a + b, 0) / rss.length,
       rssMaxMiB: Math.max(...rss),
       startupMeanMs: startupMs.reduce((a, b) => a + b, 0) / startupMs.length,
+      cpuMsPerMessage: cpuMs / n / MESSAGES,
     }
   } finally {
     await stopAll(nodes)
@@ -247,6 +256,7 @@ const ratios = SIZES.flatMap((n) => {
       p99: loop.p99Ms / bare.p99Ms,
       max: loop.maxMs / bare.maxMs,
       rssDeltaMiB: loop.rssMeanMiB - bare.rssMeanMiB,
+      cpu: loop.cpuMsPerMessage / bare.cpuMsPerMessage,
       meetsTargets:
         loop.p50Ms <= bare.p50Ms &&
         loop.p99Ms <= bare.p99Ms &&
@@ -284,6 +294,7 @@ if (!values.json) {
         'delivery',
         'RSS MiB',
         'RSS max',
+        'CPU ms/msg',
         'start ms',
       ],
       ...results.map((r) => [
@@ -296,6 +307,7 @@ if (!values.json) {
         `${fmt(r.delivery * 100, 2)} %`,
         fmt(r.rssMeanMiB),
         fmt(r.rssMaxMiB),
+        fmt(r.cpuMsPerMessage, 2),
         fmt(r.startupMeanMs),
       ]),
       ...ratios.map((r) => [
@@ -308,6 +320,7 @@ if (!values.json) {
         '',
         `${r.rssDeltaMiB >= 0 ? '+' : ''}${fmt(r.rssDeltaMiB)}`,
         '',
+        fmt(r.cpu, 2),
         r.meetsTargets ? 'ok' : 'MISSED',
       ]),
     ]

@@ -295,6 +295,32 @@ describe('AgentLoop rebase step', () => {
     await expectConsistent(dataDir, store, author)
   })
 
+  it('after refuting the top claim, re-measures the second-best that still beats it', async () => {
+    const { store, dataDir } = await openStore()
+    const liar = insertPeerKeep(store, WORSE, 1.0) // measures 2.913147 here
+    const honest = insertPeerKeep(store, BETTER, BETTER_BPB, { seq: 3 })
+    const { loop, events } = makeLoop(
+      store,
+      dataDir,
+      new BuiltinProposer({ baselineText: baseline }),
+      { maxExperiments: 3 },
+    )
+    await loop.run(AbortSignal.timeout(60_000))
+    expect(events['rebase-started'].map((e) => e.fileHash)).toEqual([
+      liar.fileHash,
+      honest.fileHash,
+    ])
+    expect(events['rebase-finished'].map((e) => e.reason)).toEqual(['refuted', 'confirmed'])
+    const runs = store.ownRuns(loop.init.author)
+    expect(runs.map((r) => `${r.fields.status}:${r.local.source}`)).toEqual([
+      'keep:baseline',
+      'discard:rebase',
+      'keep:rebase',
+    ])
+    expect(events['parent-changed'].at(-1)?.fileHash).toBe(honest.fileHash)
+    await expectConsistent(dataDir, store, loop.init.author)
+  })
+
   it('does not re-measure a best that is no better than its own, nor one of another tier', async () => {
     const { store, dataDir } = await openStore()
     insertPeerKeep(store, WORSE, WORSE_BPB)

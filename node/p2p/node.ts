@@ -16,7 +16,6 @@ import {
   validateRecord,
 } from '../../protocol/validation/index.ts'
 import { TypedEventEmitter } from './events.ts'
-import { PendingRecords } from './gossip/pending-records.ts'
 import { PublishQueue } from './gossip/publish-queue.ts'
 import { createRecordValidator } from './gossip/validator.ts'
 import { createLoopnetHost, type LoopnetHost } from './host.ts'
@@ -71,8 +70,6 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
   private readonly store: RecordStore
   private readonly cursors: SyncCursorStore
   private readonly queue: PublishQueue
-  /** Gossip records accepted and forwarded, stored at the end of the turn. */
-  private readonly pending: PendingRecords
   /** One sync per peer at a time; a request during one runs it again once it ends. */
   private readonly syncing = new Map<string, Promise<void>>()
   private readonly syncAgain = new Set<string>()
@@ -107,9 +104,6 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
       this.topic,
       host.logger.forComponent('loopnet:publish'),
     )
-    this.pending = new PendingRecords(this.store, ({ record, from }) =>
-      this.ingestGossip(record, from),
-    )
     this.onIdentify = this.onIdentify.bind(this)
   }
 
@@ -128,9 +122,9 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
       this.topic,
       createRecordValidator({
         genesis: this.genesis,
-        sink: this.pending,
+        sink: this.store,
         files: this.store,
-        onValid: (record, from) => this.pending.add(record, from),
+        onValid: (record, from) => this.ingest(record, 'gossip', from.toString()),
         onInvalid: (detail) => this.safeDispatch('record:invalid', detail),
         onGap: (from) => this.requestSync(from),
       }),
@@ -152,8 +146,6 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
     this.host.removeEventListener('peer:identify', this.onIdentify)
     await Promise.allSettled(this.syncing.values())
     await this.host.stop()
-    // Records forwarded already must not be lost to the stop.
-    this.pending.flush()
     this.host.services.pubsub.topicValidators.delete(this.topic)
     this.state = 'stopped'
   }
@@ -246,7 +238,7 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
   private validationContext(): ValidationContext {
     return {
       genesis: this.genesis,
-      lastSeq: (author) => this.pending.lastSeq(author),
+      lastSeq: (author) => this.store.lastSeq(author),
       getFile: (hash) => this.store.getFile(hash),
     }
   }
@@ -258,16 +250,6 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
     return true
   }
 
-  private ingestGossip(record: EncodedRecord, from: PeerId): void {
-    try {
-      this.ingest(record, 'gossip', from.toString())
-    } catch (err) {
-      // The store failed (disk full, closed): the record is lost here, not for the swarm,
-      // which a later sync from any peer makes good.
-      this.host.logger.forComponent('loopnet:ingest')('storing %s failed: %e', record.id, err)
-    }
-  }
-
   /**
    * Synced records are validated like gossip except for seq order: sync exists to fill the gaps
    * that strict gossip order leaves (a node offline for seq 3-4 that got 5 by gossip). Forks
@@ -276,7 +258,7 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
   private async ingestPage(page: SyncPage, from: string, signal: AbortSignal): Promise<number> {
     let added = 0
     for (const bytes of page.records) {
-      if (this.pending.has(recordId(bytes))) continue
+      if (this.store.has(recordId(bytes))) continue
       try {
         const record = await validateRecord(bytes, {
           genesis: this.genesis,

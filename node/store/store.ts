@@ -114,6 +114,9 @@ export function fieldsOf(rec: StoredRecord): ExperimentFields {
  */
 const GROUP_COMMIT_MS = 100
 
+/** KEEPs read per query while looking for the best one not skipped (bestKeepNotIn). */
+const BEST_KEEP_PAGE = 32
+
 export class Store implements LeaderboardSource {
   readonly path: string
   private readonly db: DatabaseSync
@@ -426,6 +429,26 @@ export class Store implements LeaderboardSource {
       `SELECT * FROM records WHERE ${where.join(' AND ')} ORDER BY val_bpb, idx LIMIT 1`,
     ).get(...args) as Row | undefined
     return row === undefined ? undefined : toRecord(row)
+  }
+
+  /**
+   * The lowest-val_bpb KEEP of a tier whose file is not in `skip`. Walks the tier's KEEPs best
+   * first in pages (records_best index), so a long skip list costs no SQL of its own size.
+   */
+  bestKeepNotIn(
+    genesis: string,
+    tier: string,
+    skip: ReadonlySet<string>,
+  ): StoredRecord | undefined {
+    const page = this.prepare(
+      `SELECT * FROM records WHERE genesis = ? AND tier = ? AND status = 'keep'
+         ORDER BY val_bpb, idx LIMIT ? OFFSET ?`,
+    )
+    for (let offset = 0; ; offset += BEST_KEEP_PAGE) {
+      const rows = page.all(genesis, tier, BEST_KEEP_PAGE, offset) as Row[]
+      for (const row of rows) if (!skip.has(String(row.file_hash))) return toRecord(row)
+      if (rows.length < BEST_KEEP_PAGE) return undefined
+    }
   }
 
   /** Best KEEP per author in a tier, best first: the leaderboard. */

@@ -33,6 +33,12 @@ function now(): number {
   return performance.timeOrigin + performance.now()
 }
 
+/** CPU time this process used so far (user + system), in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
+
 function emit(event: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`)
 }
@@ -96,7 +102,7 @@ createInterface({ input: process.stdin })
         (err: Error) => emit('error', { req: c.req, message: err.message }),
       )
     } else if (c.cmd === 'stats') {
-      emit('stats', { req: c.req, rss: process.memoryUsage().rss })
+      emit('stats', { req: c.req, rss: process.memoryUsage().rss, cpuMs: cpuMs() })
     } else if (c.cmd === 'stop') {
       void Promise.resolve(node.stop()).then(() => {
         emit('stopped')

@@ -48,6 +48,12 @@ function now(): number {
   return performance.timeOrigin + performance.now()
 }
 
+/** CPU time this process used so far (user + system), in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
+
 function emit(event: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`)
 }
@@ -250,7 +256,7 @@ async function handle(c: Command): Promise<void> {
       emit('peers', { req, peers: node.getPeers() })
       return
     case 'stats':
-      emit('stats', { req, rss: process.memoryUsage().rss })
+      emit('stats', { req, rss: process.memoryUsage().rss, cpuMs: cpuMs() })
       return
     case 'count':
       emit('count', { req, records: sqlite.counts({ genesis }).total })

@@ -29,8 +29,7 @@ export function toTopicValidatorResult(verdict: GossipVerdict): TopicValidatorRe
 
 export interface RecordValidatorInit {
   genesis: string
-  /** What is held already (stored, or accepted this turn): duplicates and seq order. */
-  sink: Pick<RecordSink, 'has' | 'lastSeq'>
+  sink: RecordSink
   files: FileSource
   /** A valid record new to this node: store it and tell the app (runs before it is forwarded). */
   onValid(record: EncodedRecord, from: PeerId): void
