@@ -71,6 +71,8 @@ WARMDOWN_FRAC = 0.5  # final fraction of the budget where the lr decays linearly
 # timed, as in autoresearch.
 UNTIMED_STEPS = 10 if ON_GPU else 2
 EVAL_BATCH = 16 if ON_GPU else 32  # sequences per eval forward
+CE_CHUNK = 1024  # CPU: rows of logits per fused lm_head+loss chunk (16 MB of fp32: fits L3)
+CE_BUFFER = {}  # CPU: the chunk buffer, allocated once
 SEED = 1337
 
 # -----------------------------------------------------------------------------
@@ -118,6 +120,77 @@ def apply_rotary(x, cos, sin):
     return torch.cat((x1 * cos + x2 * sin, x2 * cos - x1 * sin), dim=-1)
 
 
+# CPU kernels. Autograd through the textbook formulas launches a dozen elementwise ops per
+# norm or rotary, each a pass over a few MB; these hand-written backward passes use 3-5, so
+# the CPU's time goes to the matmuls. The GPU path keeps the formulas for torch.compile.
+
+
+class RMSNormCPU(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        r = torch.linalg.vector_norm(x, dim=-1, keepdim=True).square_().div_(x.size(-1)).add_(1e-6).rsqrt_()
+        y = x * r
+        ctx.save_for_backward(y, r)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, r = ctx.saved_tensors
+        return torch.addcmul(g, y, (g * y).mean(-1, keepdim=True), value=-1).mul_(r)
+
+
+def norm(x):
+    return rms_norm(x) if ON_GPU else RMSNormCPU.apply(x)
+
+
+class QKVPrepCPU(torch.autograd.Function):
+    """qkv (B, T, 3, H, D) -> q, k rotated and rms-normed, v; each (B*H, T, D) contiguous, the
+    layout bmm wants. Rotation keeps the norm, so norm(rotate(x)) = rotate(x) * r(x)."""
+
+    @staticmethod
+    def forward(ctx, qkv, cos, sin):
+        B, T, _, H, D = qkv.shape
+        d = D // 2
+        x = qkv.permute(2, 0, 3, 1, 4)  # (3, B, H, T, D), a view
+        xqk = x[:2]
+        r = torch.linalg.vector_norm(xqk, dim=-1, keepdim=True).square_().div_(D).add_(1e-6).rsqrt_()
+        y = xqk.new_empty(xqk.shape)
+        y1, y2 = y[..., :d], y[..., d:]
+        torch.mul(xqk[..., :d], cos, out=y1).addcmul_(xqk[..., d:], sin)
+        torch.mul(xqk[..., d:], cos, out=y2).addcmul_(xqk[..., :d], sin, value=-1)
+        y.mul_(r)
+        ctx.save_for_backward(y, r, cos, sin)
+        return y[0].view(B * H, T, D), y[1].view(B * H, T, D), x[2].reshape(B * H, T, D)
+
+    @staticmethod
+    def backward(ctx, gq, gk, gv):
+        y, r, cos, sin = ctx.saved_tensors
+        _, B, H, T, D = y.shape
+        d = D // 2
+        out = gq.new_empty(B, T, 3, H, D)
+        gx = out.permute(2, 0, 3, 1, 4)
+        for i, g in enumerate((gq.view(B, H, T, D), gk.view(B, H, T, D))):
+            gu = torch.addcmul(g, y[i], (g * y[i]).mean(-1, keepdim=True), value=-1).mul_(r[i])  # the norm
+            g1, g2 = gu[..., :d], gu[..., d:]
+            torch.mul(g1, cos, out=gx[i, ..., :d]).addcmul_(g2, sin, value=-1)  # the inverse rotation
+            torch.mul(g2, cos, out=gx[i, ..., d:]).addcmul_(g1, sin)
+        gx[2].copy_(gv.view(B, H, T, D))
+        return out, None, None
+
+
+class ReluSquareCPU(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        r = torch.relu(x)
+        ctx.save_for_backward(r)
+        return r * r
+
+    @staticmethod
+    def backward(ctx, g):
+        (r,) = ctx.saved_tensors
+        return torch.mul(g, r).mul_(2.0)
+
+
 class Attention(nn.Module):
     def __init__(self, dim, n_head):
         super().__init__()
@@ -127,16 +200,22 @@ class Attention(nn.Module):
 
     def forward(self, x, cos, sin, mask):
         B, T, C = x.shape
-        qkv = self.qkv(x).view(B, T, 3, self.n_head, C // self.n_head).permute(2, 0, 3, 1, 4)
+        H = self.n_head
+        if not ON_GPU:
+            q, k, v = QKVPrepCPU.apply(self.qkv(x).view(B, T, 3, H, C // H), cos[0, 0], sin[0, 0])
+            # scale and causal mask (an additive -inf bias) fused into one batched matmul
+            att = torch.baddbmm(mask[:T, :T], q, k.transpose(1, 2), alpha=q.size(-1) ** -0.5)
+            y = torch.bmm(att.softmax(dim=-1), v).view(B, H, T, -1)
+            return self.proj(y.transpose(1, 2).reshape(B, T, C))
+        qkv = self.qkv(x).view(B, T, 3, H, C // H).permute(2, 0, 3, 1, 4)
         qk = rms_norm(apply_rotary(qkv[:2], cos, sin))  # q and k in one pass: half the ops
         q, k, v = qk[0].to(qkv.dtype), qk[1].to(qkv.dtype), qkv[2]
         if HAS_SDPA:
             y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
         else:
-            # scale and causal mask (an additive -inf bias) fused into one batched matmul
-            qf, kf = q.reshape(B * self.n_head, T, -1), k.reshape(B * self.n_head, T, -1)
+            qf, kf = q.reshape(B * H, T, -1), k.reshape(B * H, T, -1)
             att = torch.baddbmm(mask[:T, :T], qf, kf.transpose(1, 2), alpha=q.size(-1) ** -0.5)
-            y = (att.softmax(dim=-1) @ v.reshape(B * self.n_head, T, -1)).view(B, self.n_head, T, -1)
+            y = (att.softmax(dim=-1) @ v.reshape(B * H, T, -1)).view(B, H, T, -1)
         return self.proj(y.transpose(1, 2).reshape(B, T, C))
 
 
@@ -147,7 +226,8 @@ class MLP(nn.Module):
         self.proj = nn.Linear(MLP_RATIO * dim, dim, bias=False)
 
     def forward(self, x):
-        return self.proj(F.relu(self.fc(x)).square())
+        h = self.fc(x)
+        return self.proj(F.relu(h).square() if ON_GPU else ReluSquareCPU.apply(h))
 
 
 class Block(nn.Module):
@@ -157,8 +237,8 @@ class Block(nn.Module):
         self.mlp = MLP(dim)
 
     def forward(self, x, cos, sin, mask):
-        x = x + self.attn(rms_norm(x), cos, sin, mask)
-        return x + self.mlp(rms_norm(x))
+        x = x + self.attn(norm(x), cos, sin, mask)
+        return x + self.mlp(norm(x))
 
 
 class GPT(nn.Module):
@@ -191,13 +271,53 @@ class GPT(nn.Module):
     def forward(self, idx, targets=None):
         T = idx.size(1)
         cos, sin = self.cos[:, :, :T], self.sin[:, :, :T]
-        x = rms_norm(self.wte(idx))
+        x = norm(self.wte(idx))
         for blk in self.blocks:
             x = blk(x, cos, sin, self.mask)
-        logits = self.lm_head(rms_norm(x))
+        x = norm(x)
         if targets is None:
-            return logits  # the interface evaluate_bpb uses
+            return self.lm_head(x)  # logits: the interface evaluate_bpb uses
+        if not ON_GPU:
+            return LinearCrossEntropy.apply(x.reshape(-1, x.size(-1)), self.lm_head.weight, targets.reshape(-1))
+        logits = self.lm_head(x)
         return F.cross_entropy(logits.float().view(-1, logits.size(-1)), targets.reshape(-1))
+
+
+class LinearCrossEntropy(torch.autograd.Function):
+    """CPU: lm_head + mean cross-entropy, with the gradients computed in the forward pass.
+    The logits' gradient is softmax(logits) - onehot, so one in-place softmax replaces
+    log_softmax, its backward and nll's zero-filled gradient, and the logits are never kept
+    for autograd. Rows go through in chunks that reuse one buffer: a fresh 64 MB logits
+    tensor a step costs ~30 ms of page faults on a VM."""
+
+    @staticmethod
+    def forward(ctx, x, weight, targets):
+        n = x.size(0)
+        buf = CE_BUFFER.get(x.dtype)
+        if buf is None or buf.size(1) != weight.size(0):
+            buf = CE_BUFFER[x.dtype] = x.new_empty(CE_CHUNK, weight.size(0))
+        grad_x, grad_weight = torch.empty_like(x), torch.zeros_like(weight)
+        loss = x.new_zeros(())
+        for i in range(0, n, CE_CHUNK):
+            xc, tc = x[i : i + CE_CHUNK], targets[i : i + CE_CHUNK]
+            probs = buf[: xc.size(0)]
+            torch.mm(xc, weight.t(), out=probs)
+            torch._softmax(probs, 1, False, out=probs)  # in place: each row is read before written
+            rows = torch.arange(xc.size(0))
+            p_target = probs[rows, tc]
+            # -log p is log_softmax's loss until p underflows (a loss > 87 nats); NaN stays NaN
+            loss -= p_target.clamp_min(1e-38).log().sum()
+            probs[rows, tc] = p_target - 1.0  # the logits' gradient, times n
+            torch.mm(probs, weight, out=grad_x[i : i + CE_CHUNK])
+            grad_weight.addmm_(probs.t(), xc)
+        ctx.save_for_backward(grad_x, grad_weight)
+        return loss / n
+
+    @staticmethod
+    def backward(ctx, grad_loss):
+        grad_x, grad_weight = ctx.saved_tensors
+        scale = grad_loss / grad_x.size(0)
+        return grad_x * scale, grad_weight * scale, None
 
 
 # -----------------------------------------------------------------------------
