@@ -1,13 +1,17 @@
 /**
  * Real node processes on loopback (scripts/testnet/p2p-node.ts), waiting on their JSON events
  * with timeouts: no sleeps. One swarm is built up across the tests, in order:
- * A - B - C line, then a late joiner D on C, a restarted D, a bad sender E on B, and a node Y
- * of another genesis on A.
+ * A - B - C line, then a late joiner D on C, a restarted D, a bad sender E on B, a node Y
+ * of another genesis on A; last, in a swarm of their own, a solo node S whose bootstrap peer L
+ * comes up after it.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadOrCreateIdentity } from '../node/p2p/identity.ts'
 import { fileHash, sha256Hex } from '../protocol/hash.ts'
 import { type NodeEvent, spawnNode, stopAll, type TestnetNode } from '../scripts/testnet/spawn.ts'
 
@@ -47,6 +51,16 @@ async function publish(from: TestnetNode, size = 256): Promise<string> {
   const published = await from.request({ cmd: 'publish', size }, 'published')
   expect(published.event).toBe('published')
   return String(published.id)
+}
+
+/** A TCP port nothing listens on right now (the OS picks it; it is free again once closed). */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise((resolve) => server.close(resolve))
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return address.port
 }
 
 beforeAll(async () => {
@@ -195,5 +209,33 @@ describe('loopnet swarm on loopback', () => {
     expect(a.recordIds().has(yRecord)).toBe(false)
     expect(y.events.some((ev) => ev.event === 'sync')).toBe(false)
     expect(a.events.some((ev) => ev.event === 'sync' && ev.peer === y.peerId)).toBe(false)
+  })
+
+  it('works solo while its bootstrap peer is down, dials it again, and both catch up', async () => {
+    const genesis = sha256Hex('p2p test, solo then joined')
+    // The peer that comes up later: its identity and port are fixed now, so the solo node
+    // can be given its full multiaddr before it exists.
+    const laterKey = await loadOrCreateIdentity(join(dir, 'L'))
+    const listen = `/ip4/127.0.0.1/tcp/${await freePort()}`
+    const laterAddr = `${listen}/p2p/${peerIdFromPrivateKey(laterKey)}`
+    const solo = await spawnNode({
+      name: 'S',
+      dataDir: join(dir, 'S'),
+      genesis,
+      bootstrap: [laterAddr],
+    })
+    nodes.set('S', solo)
+    // publishing with no peer stores the records and queues them; nothing fails
+    const early = [await publish(solo), await publish(solo)]
+    expect(solo.recordIds()).toEqual(new Set(early))
+    expect((await solo.request({ cmd: 'peers' }, 'peers')).peers).toEqual([])
+
+    const later = await spawnNode({ name: 'L', dataDir: join(dir, 'L'), genesis, listen })
+    nodes.set('L', later)
+    const fromLater = await publish(later)
+    // the solo node's dialer retries (backoff), then sync and gossip carry both ways
+    await solo.waitFor(isRecord(fromLater), 40_000, 'L record at S')
+    for (const id of early) await later.waitFor(isRecord(id), 40_000, `S record ${id} at L`)
+    expect(later.recordIds()).toEqual(new Set([...early, fromLater]))
   })
 })
