@@ -3,7 +3,8 @@
  * message count, size and schedule, in one run.
  *
  *   npm run bench:gossip -- [--n 10,25,50] [--messages 200] [--size 2048] [--interval-ms 50]
- *                           [--kinds bare,loopnet] [--json] [--out FILE] [--store-only]
+ *                           [--kinds bare,loopnet] [--rounds 1] [--json] [--out FILE]
+ *                           [--store-only]
  *
  * Each node is a process on loopback (scripts/testnet/). Node i dials up to 3 random earlier
  * nodes (a sparse random graph, not a star). Latency is publish -> received by all, from
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     kinds: { type: 'string', default: 'bare,loopnet' },
     degree: { type: 'string', default: '3' },
     seed: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
     out: { type: 'string' },
     'store-only': { type: 'boolean', default: false },
@@ -44,6 +46,11 @@ const INTERVAL_MS = Number(values['interval-ms'])
 const KINDS = values.kinds.split(',') as NodeKind[]
 const DEGREE = Number(values.degree)
 const SEED = Number(values.seed)
+/**
+ * Each N runs both kinds this many times, alternating which goes first, and reports medians:
+ * one run of either kind moves 10-40 % with whatever else the box is doing.
+ */
+const ROUNDS = Number(values.rounds)
 /** Nodes started at once: start-up is CPU-bound (~2.5 s each on 2 cores). */
 const SPAWN_BATCH = 4
 /** After the last publish, how long stragglers may take before they count as undelivered. */
@@ -239,13 +246,45 @@ function fmt(v: number, digits = 0): string {
   return Number.isFinite(v) ? v.toFixed(digits) : '-'
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+
+/** The median of every measured number over the rounds of one kind and N. */
+function medianOf(runs: RunResult[]): RunResult {
+  const first = runs[0] as RunResult
+  const m = (pick: (r: RunResult) => number) => median(runs.map(pick))
+  return {
+    ...first,
+    p50Ms: m((r) => r.p50Ms),
+    p99Ms: m((r) => r.p99Ms),
+    maxMs: m((r) => r.maxMs),
+    delivery: Math.min(...runs.map((r) => r.delivery)),
+    rssMeanMiB: m((r) => r.rssMeanMiB),
+    rssMaxMiB: Math.max(...runs.map((r) => r.rssMaxMiB)),
+    startupMeanMs: m((r) => r.startupMeanMs),
+    cpuMsPerMessage: m((r) => r.cpuMsPerMessage),
+  }
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'loopnet-bench-'))
-const results: RunResult[] = []
+const rounds: RunResult[] = []
 try {
-  for (const n of SIZES) for (const kind of KINDS) results.push(await run(kind, n, dir))
+  for (const n of SIZES)
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? KINDS : [...KINDS].reverse()
+      for (const kind of order) rounds.push(await run(kind, n, dir))
+    }
 } finally {
   await rm(dir, { recursive: true, force: true })
 }
+const results = SIZES.flatMap((n) =>
+  KINDS.map((kind) => medianOf(rounds.filter((r) => r.n === n && r.kind === kind))),
+)
 
 const ratios = SIZES.flatMap((n) => {
   const bare = results.find((r) => r.n === n && r.kind === 'bare')
@@ -277,14 +316,18 @@ const summary = {
     intervalMs: INTERVAL_MS,
     degree: DEGREE,
     seed: SEED,
+    rounds: ROUNDS,
   },
   results,
+  rounds,
   ratios,
   store,
 }
 
 if (!values.json) {
   if (results.length > 0) {
+    if (ROUNDS > 1)
+      console.log(`medians of ${ROUNDS} rounds per kind and N (each round in the JSON)`)
     const rows = [
       [
         'N',
