@@ -22,6 +22,10 @@ export interface LocalRun {
   wallSeconds: number
   /** Named crash reason (timeout, exit-code, fail, nan, no-summary, bad-summary...). */
   crashReason?: string
+  /** A re-measure: the author of the claim it checked. */
+  claimedBy?: string
+  /** A re-measure: its verdict (agent/rebase.ts RebaseVerdict reason). */
+  rebaseVerdict?: string
   /** The train file itself, for the content-addressed files table. */
   fileText?: string
 }
@@ -55,18 +59,22 @@ export interface BestKnown {
   recordId?: string
 }
 
+/** Claims the rebase step will not re-measure (agent/rebase.ts). */
+export interface RebaseSkip {
+  /** Files this node ran already, or failed to fetch lately. */
+  files: ReadonlySet<string>
+  /** Authors whose claims this node refuted too often. */
+  authors: ReadonlySet<string>
+}
+
 /** What an agent may ask of the swarm. */
 export interface SwarmView {
   /**
-   * The best KEEP of this tier known to the node whose file is not in `skip` (files this node
-   * ran already, or failed to fetch), or undefined. Skipping inside the query matters: a
-   * refuted claim at the top must not hide a second-best that still beats this node.
+   * The best KEEP of this tier known to the node that `skip` does not rule out, or undefined.
+   * Skipping inside the query matters: a refuted claim at the top must not hide a second-best
+   * that still beats this node.
    */
-  bestKnown(
-    tier: string,
-    signal?: AbortSignal,
-    skip?: ReadonlySet<string>,
-  ): Promise<BestKnown | undefined>
+  bestKnown(tier: string, signal?: AbortSignal, skip?: RebaseSkip): Promise<BestKnown | undefined>
   /** A train file's text by content hash, verified against the hash. */
   fetchFile(fileHash: string, signal?: AbortSignal): Promise<string>
   /** Experiments already tried on a parent (by anyone), so nobody repeats them. */

@@ -23,6 +23,7 @@ import type { BestKnown, LocalRun, PublishedRun, ResultSink, SwarmView } from '.
 import { appendTsvLine, formatTsvLine, reconcileTsv } from './journal.ts'
 import type { Proposal, ProposalContext, Proposer, TriedExperiment } from './proposer.ts'
 import {
+  distrustedAuthors,
   isRemeasure,
   judgeRemeasure,
   type OwnBest,
@@ -400,6 +401,9 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
           wallSeconds: (performance.now() - iterationStart) / 1000,
           fileText: proposal.text,
           ...(outcome.kind === 'crash' ? { crashReason: outcome.reason } : {}),
+          ...(remeasure !== undefined && verdict !== undefined
+            ? { claimedBy: remeasure.best.author, rebaseVerdict: verdict.reason }
+            : {}),
         }
         t = performance.now()
         // no abort signal: a finished experiment is recorded even while stopping
@@ -598,7 +602,10 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       this.fetchFailures,
       Date.now(),
     )
-    const best = await this.init.swarm.bestKnown(this.tier, signal, skip)
+    const best = await this.init.swarm.bestKnown(this.tier, signal, {
+      files: skip,
+      authors: distrustedAuthors(this.history.map((r) => r.local)),
+    })
     if (!shouldRemeasure(own, best, skip)) return undefined
     const claim = {
       fileHash: best.fileHash,

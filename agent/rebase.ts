@@ -4,7 +4,7 @@
  * re-measured locally, and only a confirmed gain moves this node's parent.
  */
 import type { ExperimentFields, ExperimentStatus } from '../protocol/types.ts'
-import type { BestKnown } from './interfaces.ts'
+import type { BestKnown, LocalRun } from './interfaces.ts'
 
 /**
  * How far a local re-run may land above the claimed val_bpb and still confirm it. One run's
@@ -21,6 +21,15 @@ export const REBASE_ABSOLUTE_TOLERANCE = 0.002
 export const REBASE_FETCH_RETRY_MS = 10 * 60_000
 /** How long one fetch may take before the loop gives up on it and proposes as usual. */
 export const REBASE_FETCH_TIMEOUT_MS = 60_000
+
+/**
+ * Refuted claims one author may cost this node before its claims get no more re-runs. Each
+ * re-run is a whole training budget and a false claim costs its signer nothing, so without a
+ * limit one liar could keep every node re-measuring forever. Two, not one: an honest peer on
+ * noisy hardware may be refuted once. A claim of the author that this node confirms clears
+ * its count.
+ */
+export const REBASE_REFUTED_LIMIT = 2
 
 /** The proposal source of a re-measure, in local_runs, results.tsv and events. */
 export const REBASE_SOURCE = 'rebase'
@@ -74,6 +83,23 @@ export function rebaseSkips(
   for (const r of ownRuns) if (r.genesis === genesis) skip.add(r.fileHash)
   for (const [hash, at] of fetchFailures) if (now - at < REBASE_FETCH_RETRY_MS) skip.add(hash)
   return skip
+}
+
+/** Authors with REBASE_REFUTED_LIMIT refuted claims since their last confirmed one here. */
+export function distrustedAuthors(
+  ownRuns: readonly Pick<LocalRun, 'claimedBy' | 'rebaseVerdict'>[],
+): Set<string> {
+  const refuted = new Map<string, number>()
+  for (const run of ownRuns) {
+    if (run.claimedBy === undefined) continue
+    if (run.rebaseVerdict === 'refuted')
+      refuted.set(run.claimedBy, (refuted.get(run.claimedBy) ?? 0) + 1)
+    else if (run.rebaseVerdict === 'confirmed' || run.rebaseVerdict === 'not-better-here')
+      refuted.delete(run.claimedBy)
+  }
+  const out = new Set<string>()
+  for (const [author, count] of refuted) if (count >= REBASE_REFUTED_LIMIT) out.add(author)
+  return out
 }
 
 /** The one-line description of a re-measure record. */

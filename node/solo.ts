@@ -6,6 +6,7 @@ import type {
   BestKnown,
   LocalRun,
   PublishedRun,
+  RebaseSkip,
   ResultSink,
   SwarmView,
 } from '../agent/interfaces.ts'
@@ -58,10 +59,10 @@ export class SoloSwarmView implements SwarmView {
   async bestKnown(
     tier: string,
     signal?: AbortSignal,
-    skip?: ReadonlySet<string>,
+    skip?: RebaseSkip,
   ): Promise<BestKnown | undefined> {
     signal?.throwIfAborted()
-    const best = this.store.bestKeepNotIn(this.genesis, tier, skip ?? new Set())
+    const best = this.store.bestKeepNotIn(this.genesis, tier, skip)
     return best === undefined
       ? undefined
       : { fileHash: best.fileHash, valBpb: best.valBpb, author: best.author, recordId: best.id }

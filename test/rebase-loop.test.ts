@@ -321,6 +321,45 @@ describe('AgentLoop rebase step', () => {
     await expectConsistent(dataDir, store, loop.init.author)
   })
 
+  it("stops re-running an author's claims after it refuted two of them, also after a restart", async () => {
+    const { store, dataDir } = await openStore()
+    // three false claims of one author, best first: each measures far worse than it claims
+    const lies = [
+      insertPeerKeep(store, WORSE, 1.0, { seq: 2 }),
+      insertPeerKeep(store, baseline.replace(WIDTH, 'WIDTH = 16'), 1.1, { seq: 3 }),
+      insertPeerKeep(store, baseline.replace(LR, 'LR = 0.005'), 1.2, { seq: 4 }),
+    ]
+    const { loop, events } = makeLoop(
+      store,
+      dataDir,
+      new BuiltinProposer({ baselineText: baseline }),
+      { maxExperiments: 4 },
+    )
+    await loop.run(AbortSignal.timeout(60_000))
+    expect(events['rebase-started'].map((e) => e.fileHash)).toEqual([
+      lies[0]?.fileHash,
+      lies[1]?.fileHash,
+    ])
+    expect(events['rebase-finished'].map((e) => e.reason)).toEqual(['refuted', 'refuted'])
+    const author = loop.init.author
+    expect(store.ownRuns(author).map((r) => r.local.source)).toEqual([
+      'baseline',
+      'rebase',
+      'rebase',
+      'builtin',
+    ])
+    // the store remembers whose claims were refuted: a restart does not forgive the liar
+    expect(store.ownRuns(author)[1]?.local).toMatchObject({
+      claimedBy: PEER,
+      rebaseVerdict: 'refuted',
+    })
+    const again = makeLoop(store, dataDir, new BuiltinProposer({ baselineText: baseline }), {
+      maxExperiments: 1,
+    })
+    await again.loop.run(AbortSignal.timeout(60_000))
+    expect(again.events['rebase-started']).toEqual([])
+  })
+
   it('does not re-measure a best that is no better than its own, nor one of another tier', async () => {
     const { store, dataDir } = await openStore()
     insertPeerKeep(store, WORSE, WORSE_BPB)

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import {
+  distrustedAuthors,
   isRemeasure,
   judgeRemeasure,
   REBASE_FETCH_RETRY_MS,
+  REBASE_REFUTED_LIMIT,
   rebaseSkips,
   rebaseTolerance,
   remeasureDescription,
@@ -106,6 +108,28 @@ describe('rebaseSkips', () => {
       'own-edit',
       'remeasured',
     ])
+  })
+})
+
+describe('distrustedAuthors', () => {
+  const run = (claimedBy: string, rebaseVerdict: string) => ({ claimedBy, rebaseVerdict })
+  it('names authors refuted REBASE_REFUTED_LIMIT times since their last confirmed claim', () => {
+    expect(REBASE_REFUTED_LIMIT).toBe(2)
+    expect(distrustedAuthors([run('liar', 'refuted'), {}, run('liar', 'refuted')])).toEqual(
+      new Set(['liar']),
+    )
+    // once is noise, and a confirmation (or a reproduced claim not better here) starts over
+    expect(distrustedAuthors([run('a', 'refuted'), run('b', 'refuted')])).toEqual(new Set())
+    expect(
+      distrustedAuthors([run('a', 'refuted'), run('a', 'confirmed'), run('a', 'refuted')]),
+    ).toEqual(new Set())
+    expect(
+      distrustedAuthors([run('a', 'refuted'), run('a', 'not-better-here'), run('a', 'refuted')]),
+    ).toEqual(new Set())
+    // a crashed re-run says nothing about the claim
+    expect(
+      distrustedAuthors([run('a', 'refuted'), run('a', 'crashed'), run('a', 'refuted')]),
+    ).toEqual(new Set(['a']))
   })
 })
 

@@ -101,4 +101,10 @@ export const MIGRATIONS: readonly string[] = [
       WHERE genesis = OLD.genesis AND tier = OLD.tier AND author = OLD.author;
   END;
   `,
+  // 4: a re-measure remembers whose claim it checked and its verdict, so a node stops
+  // re-running the claims of an author it keeps refuting (agent/rebase.ts), across restarts
+  `
+  ALTER TABLE local_runs ADD COLUMN claimed_by TEXT;
+  ALTER TABLE local_runs ADD COLUMN rebase_verdict TEXT;
+  `,
 ]

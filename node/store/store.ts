@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
-import type { LocalRun, PublishedRun } from '../../agent/interfaces.ts'
+import type { LocalRun, PublishedRun, RebaseSkip } from '../../agent/interfaces.ts'
 import { DiffMismatchError } from '../../protocol/errors.ts'
 import {
   type EncodedRecord,
@@ -259,8 +259,9 @@ export class Store implements LeaderboardSource {
       const local = options.local
       if (local !== undefined)
         this.prepare(
-          `INSERT INTO local_runs (record_id, commit_hash, parent_commit, source, log_path, wall_seconds, crash_reason)
-             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO local_runs (record_id, commit_hash, parent_commit, source, log_path, wall_seconds,
+               crash_reason, claimed_by, rebase_verdict)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           id,
           local.commit,
@@ -269,6 +270,8 @@ export class Store implements LeaderboardSource {
           local.logPath,
           local.wallSeconds,
           local.crashReason ?? null,
+          local.claimedBy ?? null,
+          local.rebaseVerdict ?? null,
         )
       return { id, inserted: true }
     })
@@ -432,21 +435,21 @@ export class Store implements LeaderboardSource {
   }
 
   /**
-   * The lowest-val_bpb KEEP of a tier whose file is not in `skip`. Walks the tier's KEEPs best
-   * first in pages (records_best index), so a long skip list costs no SQL of its own size.
+   * The lowest-val_bpb KEEP of a tier whose file and author `skip` does not name. Walks the
+   * tier's KEEPs best first in pages (records_best index), so a long skip list costs no SQL of
+   * its own size.
    */
-  bestKeepNotIn(
-    genesis: string,
-    tier: string,
-    skip: ReadonlySet<string>,
-  ): StoredRecord | undefined {
+  bestKeepNotIn(genesis: string, tier: string, skip?: RebaseSkip): StoredRecord | undefined {
+    const skipped = (row: Row) =>
+      skip !== undefined &&
+      (skip.files.has(String(row.file_hash)) || skip.authors.has(String(row.author)))
     const page = this.prepare(
       `SELECT * FROM records WHERE genesis = ? AND tier = ? AND status = 'keep'
          ORDER BY val_bpb, idx LIMIT ? OFFSET ?`,
     )
     for (let offset = 0; ; offset += BEST_KEEP_PAGE) {
       const rows = page.all(genesis, tier, BEST_KEEP_PAGE, offset) as Row[]
-      for (const row of rows) if (!skip.has(String(row.file_hash))) return toRecord(row)
+      for (const row of rows) if (!skipped(row)) return toRecord(row)
       if (rows.length < BEST_KEEP_PAGE) return undefined
     }
   }
@@ -497,7 +500,8 @@ export class Store implements LeaderboardSource {
   /** This node's own runs with their local facts, by seq. */
   ownRuns(author: string): PublishedRun[] {
     const rows = this.prepare(
-      `SELECT r.*, l.commit_hash, l.parent_commit, l.source, l.log_path, l.wall_seconds, l.crash_reason
+      `SELECT r.*, l.commit_hash, l.parent_commit, l.source, l.log_path, l.wall_seconds, l.crash_reason,
+              l.claimed_by, l.rebase_verdict
            FROM records r JOIN local_runs l ON l.record_id = r.id
           WHERE r.author = ? ORDER BY r.seq`,
     ).all(author) as Row[]
@@ -512,6 +516,10 @@ export class Store implements LeaderboardSource {
       }
       if (row.crash_reason !== null && row.crash_reason !== undefined)
         local.crashReason = String(row.crash_reason)
+      if (row.claimed_by !== null && row.claimed_by !== undefined)
+        local.claimedBy = String(row.claimed_by)
+      if (row.rebase_verdict !== null && row.rebase_verdict !== undefined)
+        local.rebaseVerdict = String(row.rebase_verdict)
       return { id: rec.id, fields: fieldsOf(rec), local }
     })
   }
