@@ -1,4 +1,4 @@
-/** In-process tests of node/p2p's pure parts: no sockets, no processes. */
+/** In-process tests of node/p2p's parts: no sockets, no processes (the real SQLite store). */
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,8 +14,9 @@ import { buildPage } from '../node/p2p/sync/sync.ts'
 import { SYNC_PAGE_BYTES } from '../protocol/constants.ts'
 import { decodeRecord } from '../protocol/record.ts'
 import { signRecord } from '../protocol/sign.ts'
-import { MemoryStore } from './fixtures/p2p/memory-store.ts'
-import { makeFields } from './fixtures/p2p/records.ts'
+import { NetworkStore } from '../node/store/network-store.ts'
+import { Store } from '../node/store/store.ts'
+import { GENESIS, makeFields } from './fixtures/p2p/records.ts'
 
 let dir: string
 beforeAll(async () => {
@@ -71,7 +72,8 @@ describe('gossip verdicts and scoring', () => {
 describe('sync pages', () => {
   it('pages by count, says when done, and cuts pages by bytes without losing a record', async () => {
     const key = await generateKeyPair('Ed25519')
-    const store = new MemoryStore()
+    const sqlite = new Store(join(dir, 'pages.sqlite'))
+    const store = new NetworkStore(sqlite, GENESIS)
     // 24 records of ~200 KiB: 4 MiB of page holds 20 of them.
     for (let seq = 1; seq <= 24; seq++) {
       const signed = await signRecord(
@@ -99,5 +101,6 @@ describe('sync pages', () => {
       }
     }
     expect(seen).toEqual(Array.from({ length: 24 }, (_, i) => i + 1))
+    sqlite.close()
   })
 })

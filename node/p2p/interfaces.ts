@@ -1,6 +1,6 @@
 /**
  * What the network needs from the rest of the node, as interfaces the store implements
- * (node/store/; tests use test/fixtures/p2p/memory-store.ts). All synchronous: node:sqlite is,
+ * (node/store/network-store.ts). All synchronous: node:sqlite is,
  * and gossip validation calls them on every message.
  */
 import type { EncodedRecord, SignedRecord } from '../../protocol/record.ts'
