@@ -44,7 +44,10 @@ ON_GPU = HW == "cuda"
 # ~1.4M params of which 1M are the embedding and lm_head (vocab 4096).
 DEPTH = 8 if ON_GPU else 2
 ASPECT_RATIO = 64  # width per layer, autoresearch's ratio
-HEAD_DIM = 128 if ON_GPU else 64  # wide heads use the GPU's tensor cores; CPU has few dims
+# Wide heads use the GPU's tensor cores. On CPU the one 128-wide head makes attention's
+# batched matmuls twice as efficient as two 64-wide ones (K=128), and it scored better at 60 s
+# (val_bpb 1.563 vs 1.584).
+HEAD_DIM = 128
 MODEL_DIM = DEPTH * ASPECT_RATIO
 N_HEAD = max(1, MODEL_DIM // HEAD_DIM)
 MLP_RATIO = 4
