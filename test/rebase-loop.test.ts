@@ -130,6 +130,19 @@ function insertPeerKeep(
   return { id, fileHash: fields.fileHash }
 }
 
+/** A loop with the builtin proposer, run for `maxExperiments` (a restart when called again). */
+async function runBuiltin(
+  store: Store,
+  dataDir: string,
+  maxExperiments: number,
+): Promise<{ loop: AgentLoop; events: Recorded }> {
+  const made = makeLoop(store, dataDir, new BuiltinProposer({ baselineText: baseline }), {
+    maxExperiments,
+  })
+  await made.loop.run(AbortSignal.timeout(60_000))
+  return made
+}
+
 /** The scripted LLM: every proposal request gets the same edit (it applies to every parent). */
 async function scriptedLlm(reply: string): Promise<{ llm: LlmProposer; server: ScriptedServer }> {
   const server = await startScriptedServer([], { content: reply })
@@ -231,10 +244,7 @@ describe('AgentLoop rebase step', () => {
     await expectConsistent(dataDir, store, author)
 
     // restart: the adopted file is the parent again, and it is not re-measured a second time
-    const again = makeLoop(store, dataDir, new BuiltinProposer({ baselineText: baseline }), {
-      maxExperiments: 1,
-    })
-    await again.loop.run(AbortSignal.timeout(60_000))
+    const again = await runBuiltin(store, dataDir, 1)
     expect(again.events.resumed[0]).toMatchObject({
       experiments: 3,
       parentHash: peer.fileHash,
@@ -280,10 +290,7 @@ describe('AgentLoop rebase step', () => {
     await expectConsistent(dataDir, store, author)
 
     // the claim (1.0) still beats everything here, but it was measured: no second re-measure
-    const again = makeLoop(store, dataDir, new BuiltinProposer({ baselineText: baseline }), {
-      maxExperiments: 2,
-    })
-    await again.loop.run(AbortSignal.timeout(60_000))
+    const again = await runBuiltin(store, dataDir, 2)
     expect(again.events['rebase-started']).toEqual([])
     expect(store.ownRuns(author).map((r) => r.local.source)).toEqual([
       'baseline',
@@ -299,13 +306,7 @@ describe('AgentLoop rebase step', () => {
     const { store, dataDir } = await openStore()
     const liar = insertPeerKeep(store, WORSE, 1.0) // measures 2.913147 here
     const honest = insertPeerKeep(store, BETTER, BETTER_BPB, { seq: 3 })
-    const { loop, events } = makeLoop(
-      store,
-      dataDir,
-      new BuiltinProposer({ baselineText: baseline }),
-      { maxExperiments: 3 },
-    )
-    await loop.run(AbortSignal.timeout(60_000))
+    const { loop, events } = await runBuiltin(store, dataDir, 3)
     expect(events['rebase-started'].map((e) => e.fileHash)).toEqual([
       liar.fileHash,
       honest.fileHash,
@@ -329,13 +330,7 @@ describe('AgentLoop rebase step', () => {
       insertPeerKeep(store, baseline.replace(WIDTH, 'WIDTH = 16'), 1.1, { seq: 3 }),
       insertPeerKeep(store, baseline.replace(LR, 'LR = 0.005'), 1.2, { seq: 4 }),
     ]
-    const { loop, events } = makeLoop(
-      store,
-      dataDir,
-      new BuiltinProposer({ baselineText: baseline }),
-      { maxExperiments: 4 },
-    )
-    await loop.run(AbortSignal.timeout(60_000))
+    const { loop, events } = await runBuiltin(store, dataDir, 4)
     expect(events['rebase-started'].map((e) => e.fileHash)).toEqual([
       lies[0]?.fileHash,
       lies[1]?.fileHash,
@@ -353,10 +348,7 @@ describe('AgentLoop rebase step', () => {
       claimedBy: PEER,
       rebaseVerdict: 'refuted',
     })
-    const again = makeLoop(store, dataDir, new BuiltinProposer({ baselineText: baseline }), {
-      maxExperiments: 1,
-    })
-    await again.loop.run(AbortSignal.timeout(60_000))
+    const again = await runBuiltin(store, dataDir, 1)
     expect(again.events['rebase-started']).toEqual([])
   })
 
@@ -364,13 +356,7 @@ describe('AgentLoop rebase step', () => {
     const { store, dataDir } = await openStore()
     insertPeerKeep(store, WORSE, WORSE_BPB)
     insertPeerKeep(store, BETTER, BETTER_BPB, { tier: 'cuda-h100-80g', seq: 3 })
-    const { loop, events } = makeLoop(
-      store,
-      dataDir,
-      new BuiltinProposer({ baselineText: baseline }),
-      { maxExperiments: 3 },
-    )
-    await loop.run(AbortSignal.timeout(60_000))
+    const { loop, events } = await runBuiltin(store, dataDir, 3)
     // the premise: the peer's file of this tier is worse than the baseline measured here
     expect(store.ownRuns(loop.init.author)[0]?.fields.valBpb).toBeCloseTo(BASELINE_BPB, 6)
     expect(WORSE_BPB).toBeGreaterThan(BASELINE_BPB)
@@ -386,13 +372,7 @@ describe('AgentLoop rebase step', () => {
   it('goes on with normal proposals when the best file cannot be fetched', async () => {
     const { store, dataDir } = await openStore()
     const peer = insertPeerKeep(store, BETTER, BETTER_BPB, { withFile: false })
-    const { loop, events } = makeLoop(
-      store,
-      dataDir,
-      new BuiltinProposer({ baselineText: baseline }),
-      { maxExperiments: 3 },
-    )
-    await loop.run(AbortSignal.timeout(60_000))
+    const { loop, events } = await runBuiltin(store, dataDir, 3)
     // one try, not one per experiment: the next is after REBASE_FETCH_RETRY_MS
     expect(events['rebase-fetch-failed']).toHaveLength(1)
     expect(events['rebase-fetch-failed'][0]).toMatchObject({
