@@ -1,45 +1,99 @@
 /**
- * The Startable shell every loopnet request/response protocol shares (fetch, sync): register a
- * stream handler for its protocol id on start, unregister on stop, both idempotent. Subclasses
- * hold only their protocol's logic, as js-libp2p's ping does.
+ * The shell every loopnet request/response protocol shares (fetch, sync): one length-prefixed
+ * request, one length-prefixed response, on a fresh stream, under a time limit. Startable:
+ * registers its stream handler on start, unregisters on stop, both idempotent. Subclasses hold
+ * only their protocol's messages, as js-libp2p's ping does.
  */
-import type { Connection, Startable, Stream } from '@libp2p/interface'
-import type { Registrar } from '@libp2p/interface-internal'
+import type { AbortOptions, Connection, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import { lpStream } from '@libp2p/utils'
 
-export interface StreamLimits {
+export interface ProtocolServiceComponents {
+  registrar: Registrar
+  connectionManager: ConnectionManager
+}
+
+export interface ProtocolServiceInit {
+  protocol: string
   maxInboundStreams: number
   maxOutboundStreams: number
+  /** Per-request time limit, client and server, ms. */
+  timeout: number
+  /** A request longer than this is not one of ours: the stream is aborted unread. */
+  maxRequestBytes: number
+  /** Largest response a client reads. */
+  maxResponseBytes: number
 }
 
 export abstract class ProtocolService implements Startable {
   readonly protocol: string
-  private readonly registrar: Registrar
-  private readonly limits: StreamLimits
+  private readonly components: ProtocolServiceComponents
+  private readonly init: ProtocolServiceInit
   private started = false
 
-  constructor(registrar: Registrar, protocol: string, limits: StreamLimits) {
-    this.registrar = registrar
-    this.protocol = protocol
-    this.limits = limits
+  constructor(components: ProtocolServiceComponents, init: ProtocolServiceInit) {
+    this.components = components
+    this.init = init
+    this.protocol = init.protocol
     this.handle = this.handle.bind(this)
   }
 
-  /** Server side of one inbound stream. */
-  protected abstract handle(stream: Stream, connection: Connection): Promise<void>
+  /** Server side: the response to one request (throwing aborts the stream). */
+  protected abstract respond(request: Uint8Array): Uint8Array
 
   async start(): Promise<void> {
     if (this.started) return
-    await this.registrar.handle(this.protocol, this.handle, { ...this.limits })
+    await this.components.registrar.handle(this.protocol, this.handle, {
+      maxInboundStreams: this.init.maxInboundStreams,
+      maxOutboundStreams: this.init.maxOutboundStreams,
+    })
     this.started = true
   }
 
   async stop(): Promise<void> {
     if (!this.started) return
-    await this.registrar.unhandle(this.protocol)
+    await this.components.registrar.unhandle(this.protocol)
     this.started = false
   }
 
   isStarted(): boolean {
     return this.started
+  }
+
+  /** Client side: sends one request to a peer and returns its response's bytes. */
+  protected async request(
+    peer: PeerId,
+    request: Uint8Array,
+    options: AbortOptions = {},
+  ): Promise<Uint8Array> {
+    const signal = AbortSignal.any([
+      AbortSignal.timeout(this.init.timeout),
+      ...(options.signal !== undefined ? [options.signal] : []),
+    ])
+    const stream = await this.components.connectionManager.openStream(peer, this.protocol, {
+      signal,
+    })
+    try {
+      const lp = lpStream(stream, { maxDataLength: this.init.maxResponseBytes })
+      await lp.write(request, { signal })
+      const bytes = (await lp.read({ signal })).subarray()
+      await stream.close({ signal })
+      return bytes
+    } catch (err) {
+      stream.abort(err as Error)
+      throw err
+    }
+  }
+
+  private async handle(stream: Stream, _connection: Connection): Promise<void> {
+    const signal = AbortSignal.timeout(this.init.timeout)
+    try {
+      const lp = lpStream(stream, { maxDataLength: this.init.maxRequestBytes })
+      const request = (await lp.read({ signal })).subarray()
+      await lp.write(this.respond(request), { signal })
+      await stream.close({ signal })
+    } catch (err) {
+      stream.abort(err as Error)
+    }
   }
 }

@@ -1,5 +1,4 @@
-import type { AbortOptions, Connection, PeerId, Stream } from '@libp2p/interface'
-import { lpStream } from '@libp2p/utils'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { FETCH_MAX_MESSAGE_BYTES } from '../../../protocol/constants.ts'
 import { isSha256Hex, sha256Hex } from '../../../protocol/hash.ts'
 import { loopnet } from '../../../protocol/messages.gen.js'
@@ -20,58 +19,35 @@ const MAX_REQUEST_BYTES = 256
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
 export class FileFetchService extends ProtocolService implements FileFetch {
-  private readonly components: FileFetchComponents
   private readonly files: FileSource
-  private readonly timeout: number
 
   constructor(components: FileFetchComponents, init: FileFetchInit) {
-    super(components.registrar, fetchProtocol(init.genesis), {
+    super(components, {
+      protocol: fetchProtocol(init.genesis),
       maxInboundStreams: init.maxInboundStreams ?? 32,
       maxOutboundStreams: init.maxOutboundStreams ?? 32,
+      timeout: init.timeout ?? DEFAULT_TIMEOUT_MS,
+      maxRequestBytes: MAX_REQUEST_BYTES,
+      maxResponseBytes: FETCH_MAX_MESSAGE_BYTES,
     })
-    this.components = components
     this.files = init.files
-    this.timeout = init.timeout ?? DEFAULT_TIMEOUT_MS
   }
 
   readonly [Symbol.toStringTag] = 'loopnet/fetch'
 
-  /** Server side: one request, one response. */
-  protected async handle(stream: Stream, _connection: Connection): Promise<void> {
-    const signal = AbortSignal.timeout(this.timeout)
-    try {
-      const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES })
-      const request = loopnet.FetchRequest.decode((await lp.read({ signal })).subarray())
-      const text = isSha256Hex(request.hash) ? this.files.getFile(request.hash) : undefined
-      const response: loopnet.FetchResponse.$Properties =
-        text === undefined
-          ? { result: loopnet.FetchResponse.Result.NOT_FOUND }
-          : { result: loopnet.FetchResponse.Result.FOUND, content: Buffer.from(text, 'utf8') }
-      await lp.write(loopnet.FetchResponse.encode(response).finish(), { signal })
-      await stream.close({ signal })
-    } catch (err) {
-      stream.abort(err as Error)
-    }
+  protected respond(bytes: Uint8Array): Uint8Array {
+    const request = loopnet.FetchRequest.decode(bytes)
+    const text = isSha256Hex(request.hash) ? this.files.getFile(request.hash) : undefined
+    const response: loopnet.FetchResponse.$Properties =
+      text === undefined
+        ? { result: loopnet.FetchResponse.Result.NOT_FOUND }
+        : { result: loopnet.FetchResponse.Result.FOUND, content: Buffer.from(text, 'utf8') }
+    return loopnet.FetchResponse.encode(response).finish()
   }
 
   async fetchFrom(peer: PeerId, hash: string, options: AbortOptions = {}): Promise<string> {
-    const signal = AbortSignal.any([
-      AbortSignal.timeout(this.timeout),
-      ...(options.signal !== undefined ? [options.signal] : []),
-    ])
-    const stream = await this.components.connectionManager.openStream(peer, this.protocol, {
-      signal,
-    })
-    try {
-      const lp = lpStream(stream, { maxDataLength: FETCH_MAX_MESSAGE_BYTES })
-      await lp.write(loopnet.FetchRequest.encode({ hash }).finish(), { signal })
-      const bytes = (await lp.read({ signal })).subarray()
-      await stream.close({ signal })
-      return verifiedText(decodeResponse(bytes), hash, peer)
-    } catch (err) {
-      stream.abort(err as Error)
-      throw err
-    }
+    const bytes = await this.request(peer, loopnet.FetchRequest.encode({ hash }).finish(), options)
+    return verifiedText(decodeResponse(bytes), hash, peer)
   }
 
   async fetchFromAny(peers: PeerId[], hash: string, options: AbortOptions = {}): Promise<string> {

@@ -1,5 +1,4 @@
-import type { AbortOptions, Connection, PeerId, Stream } from '@libp2p/interface'
-import { lpStream } from '@libp2p/utils'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 import {
   SYNC_MAX_MESSAGE_BYTES,
   SYNC_PAGE_BYTES,
@@ -57,75 +56,51 @@ export function buildPage(source: RecordSource, cursor: number, limit: number): 
 }
 
 export class RecordSyncService extends ProtocolService implements RecordSync {
-  private readonly components: RecordSyncComponents
   private readonly source: RecordSource
   private readonly pageSize: number
-  private readonly timeout: number
 
   constructor(components: RecordSyncComponents, init: RecordSyncInit) {
-    super(components.registrar, syncProtocol(init.genesis), {
+    super(components, {
+      protocol: syncProtocol(init.genesis),
       maxInboundStreams: init.maxInboundStreams ?? 16,
       maxOutboundStreams: init.maxOutboundStreams ?? 16,
+      timeout: init.timeout ?? DEFAULT_TIMEOUT_MS,
+      maxRequestBytes: MAX_REQUEST_BYTES,
+      maxResponseBytes: SYNC_MAX_MESSAGE_BYTES,
     })
-    this.components = components
     this.source = init.records
     this.pageSize = Math.min(init.pageSize ?? SYNC_PAGE_RECORDS, SYNC_PAGE_RECORDS)
-    this.timeout = init.timeout ?? DEFAULT_TIMEOUT_MS
   }
 
   readonly [Symbol.toStringTag] = 'loopnet/sync'
 
-  protected async handle(stream: Stream, _connection: Connection): Promise<void> {
-    const signal = AbortSignal.timeout(this.timeout)
-    try {
-      const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES })
-      const request = loopnet.SyncRequest.decode((await lp.read({ signal })).subarray())
-      const limit = Math.max(1, Math.min(request.limit || this.pageSize, this.pageSize))
-      const page = buildPage(this.source, toNumber(request.cursor), limit)
-      const response = loopnet.SyncResponse.encode({
-        records: page.records,
-        nextCursor: page.nextCursor,
-        done: page.done,
-      }).finish()
-      await lp.write(response, { signal })
-      await stream.close({ signal })
-    } catch (err) {
-      stream.abort(err as Error)
-    }
+  protected respond(bytes: Uint8Array): Uint8Array {
+    const request = loopnet.SyncRequest.decode(bytes)
+    const limit = Math.max(1, Math.min(request.limit || this.pageSize, this.pageSize))
+    const page = buildPage(this.source, toNumber(request.cursor), limit)
+    return loopnet.SyncResponse.encode({
+      records: page.records,
+      nextCursor: page.nextCursor,
+      done: page.done,
+    }).finish()
   }
 
   async requestPage(peer: PeerId, cursor: number, options: AbortOptions = {}): Promise<SyncPage> {
-    const signal = AbortSignal.any([
-      AbortSignal.timeout(this.timeout),
-      ...(options.signal !== undefined ? [options.signal] : []),
-    ])
-    const stream = await this.components.connectionManager.openStream(peer, this.protocol, {
-      signal,
-    })
+    const request = loopnet.SyncRequest.encode({ cursor, limit: this.pageSize }).finish()
+    const bytes = await this.request(peer, request, options)
+    let response: loopnet.SyncResponse
     try {
-      const lp = lpStream(stream, { maxDataLength: SYNC_MAX_MESSAGE_BYTES })
-      await lp.write(loopnet.SyncRequest.encode({ cursor, limit: this.pageSize }).finish(), {
-        signal,
-      })
-      const bytes = (await lp.read({ signal })).subarray()
-      await stream.close({ signal })
-      let response: loopnet.SyncResponse
-      try {
-        response = loopnet.SyncResponse.decode(bytes)
-      } catch (err) {
-        throw new InvalidSyncResponseError(`not a SyncResponse: ${(err as Error).message}`)
-      }
-      const nextCursor = toNumber(response.nextCursor)
-      if (nextCursor < cursor) {
-        throw new InvalidSyncResponseError(`cursor went back from ${cursor} to ${nextCursor}`)
-      }
-      // A page that moves nowhere yet claims more would loop forever.
-      const done = response.done || nextCursor === cursor
-      return { records: response.records, nextCursor, done }
+      response = loopnet.SyncResponse.decode(bytes)
     } catch (err) {
-      stream.abort(err as Error)
-      throw err
+      throw new InvalidSyncResponseError(`not a SyncResponse: ${(err as Error).message}`)
     }
+    const nextCursor = toNumber(response.nextCursor)
+    if (nextCursor < cursor) {
+      throw new InvalidSyncResponseError(`cursor went back from ${cursor} to ${nextCursor}`)
+    }
+    // A page that moves nowhere yet claims more would loop forever.
+    const done = response.done || nextCursor === cursor
+    return { records: response.records, nextCursor, done }
   }
 
   async syncFrom(
