@@ -43,10 +43,13 @@ function report(name: string, r: PyResult): RunReport {
   // train files print "throughput: N tok/s" over timed steps; else estimate from the summary
   const m = /^throughput: +(\d+(?:\.\d+)?) tok\/s/m.exec(r.stdout)
   const tps = m?.[1] ? Number(m[1]) : (Number(s.total_tokens_M) * 1e6) / training
+  // the summary rounds params to 0.1 M; the header line ("params: 1.44M") is finer, so a
+  // same-size comparison shows as one
+  const p = /params:? +(\d+(?:\.\d+)?)M/.exec(r.stdout)
   return {
     name,
     tokensPerSecond: Math.round(tps),
-    numParamsM: Number(s.num_params_M),
+    numParamsM: p?.[1] ? Number(p[1]) : Number(s.num_params_M),
     mfuPercent: Number(s.mfu_percent),
     valBpb: Number(s.val_bpb),
     trainingSeconds: training,
