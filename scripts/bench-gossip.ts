@@ -277,7 +277,8 @@ try {
   for (const n of SIZES)
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? KINDS : [...KINDS].reverse()
-      for (const kind of order) rounds.push(await run(kind, n, dir))
+      // a fresh data dir per round: a store left by the last round would be synced and cached
+      for (const kind of order) rounds.push(await run(kind, n, join(dir, `round-${round}`)))
     }
 } finally {
   await rm(dir, { recursive: true, force: true })

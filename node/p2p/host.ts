@@ -20,6 +20,15 @@ import { peerScoreParams, SCORE_THRESHOLDS } from './gossip/scoring-parameters.t
 import type { FileSource, RecordSource } from './interfaces.ts'
 import { type RecordSync, recordSync } from './sync/index.ts'
 
+/**
+ * The shortest time a ping may take before libp2p's connection monitor aborts the connection
+ * (libp2p: 5 s). A loopnet node is often CPU-bound (PyTorch on every core, or many nodes on
+ * one box), and a 5 s stall there means busy, not dead: aborting costs a redial, identify and a
+ * resync, and drops the peer from the gossip mesh. 50 nodes on 2 cores lost 24 connections
+ * in 15 s that way, with ~10 % more CPU per record; a dead peer is still dropped within ~30 s.
+ */
+const PING_TIMEOUT_MIN_MS = 30_000
+
 /** Loopback, for local swarms: lifts libp2p's inbound rate limit and pending-connection cap. */
 export const LOOPBACK_ALLOW = ['/ip4/127.0.0.0/ipcidr/8']
 
@@ -63,6 +72,7 @@ export async function createLoopnetHost(init: LoopnetHostInit): Promise<LoopnetH
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: localSwarm ? { allow: LOOPBACK_ALLOW } : {},
+    connectionMonitor: { pingTimeout: { minTimeout: PING_TIMEOUT_MIN_MS } },
     peerDiscovery: bootstrapList.length > 0 ? [bootstrap({ list: bootstrapList })] : [],
     services: {
       identify: identify(),
