@@ -11,11 +11,11 @@ import { peerScoreParams, SCORE_THRESHOLDS } from '../node/p2p/gossip/scoring-pa
 import { toTopicValidatorResult } from '../node/p2p/gossip/validator.ts'
 import { InvalidIdentityError, loadOrCreateIdentity } from '../node/p2p/identity.ts'
 import { buildPage } from '../node/p2p/sync/sync.ts'
+import { NetworkStore } from '../node/store/network-store.ts'
+import { Store } from '../node/store/store.ts'
 import { SYNC_PAGE_BYTES } from '../protocol/constants.ts'
 import { decodeRecord } from '../protocol/record.ts'
 import { signRecord } from '../protocol/sign.ts'
-import { NetworkStore } from '../node/store/network-store.ts'
-import { Store } from '../node/store/store.ts'
 import { GENESIS, makeFields } from './fixtures/p2p/records.ts'
 
 let dir: string
