@@ -62,7 +62,7 @@ export class SoloSwarmView implements SwarmView {
     skip?: RebaseSkip,
   ): Promise<BestKnown | undefined> {
     signal?.throwIfAborted()
-    const best = this.store.bestKeepNotIn(this.genesis, tier, skip)
+    const best = this.store.bestKeep(this.genesis, tier, skip)
     return best === undefined
       ? undefined
       : { fileHash: best.fileHash, valBpb: best.valBpb, author: best.author, recordId: best.id }

@@ -114,7 +114,7 @@ export function fieldsOf(rec: StoredRecord): ExperimentFields {
  */
 const GROUP_COMMIT_MS = 100
 
-/** KEEPs read per query while looking for the best one not skipped (bestKeepNotIn). */
+/** KEEPs read per query while looking for the best one not skipped (bestKeep). */
 const BEST_KEEP_PAGE = 32
 
 export class Store implements LeaderboardSource {
@@ -416,30 +416,12 @@ export class Store implements LeaderboardSource {
     ).map(toRecord)
   }
 
-  /** The lowest-val_bpb KEEP of a tier, optionally of one author. */
-  bestKeep(genesis: string, tier?: string, author?: string): StoredRecord | undefined {
-    const where = ['genesis = ?', "status = 'keep'"]
-    const args: SQLInputValue[] = [genesis]
-    if (tier !== undefined) {
-      where.push('tier = ?')
-      args.push(tier)
-    }
-    if (author !== undefined) {
-      where.push('author = ?')
-      args.push(author)
-    }
-    const row = this.prepare(
-      `SELECT * FROM records WHERE ${where.join(' AND ')} ORDER BY val_bpb, idx LIMIT 1`,
-    ).get(...args) as Row | undefined
-    return row === undefined ? undefined : toRecord(row)
-  }
-
   /**
    * The lowest-val_bpb KEEP of a tier whose file and author `skip` does not name. Walks the
    * tier's KEEPs best first in pages (records_best index), so a long skip list costs no SQL of
    * its own size.
    */
-  bestKeepNotIn(genesis: string, tier: string, skip?: RebaseSkip): StoredRecord | undefined {
+  bestKeep(genesis: string, tier: string, skip?: RebaseSkip): StoredRecord | undefined {
     const skipped = (row: Row) =>
       skip !== undefined &&
       (skip.files.has(String(row.file_hash)) || skip.authors.has(String(row.author)))
