@@ -12,7 +12,8 @@
  * processes on one machine. CPU ms/msg is each node's CPU time (process.cpuUsage) over the
  * publishing and draining, per message, averaged over nodes: on a 2-core box the swarm is
  * CPU-bound, so it explains the latencies and moves far less between runs than they do.
- * Targets: loopnet/bare latency <= 1.0, 100 % delivery, RSS <= bare + 30 MiB. Then the store benchmarks (scripts/bench-store.ts: a late joiner syncing 10k records,
+ * Targets: loopnet/bare latency <= 1.0, 100 % delivery, RSS <= bare + 30 MiB. Then the
+ * store benchmarks (scripts/bench-store.ts: a late joiner syncing 10k records,
  * leaderboard queries over 100k); --store-only runs just those.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
