@@ -166,6 +166,21 @@ describe('train.py on the default corpus (CPU)', () => {
     expect(s.peak_vram_mb).toBe('0.0')
   })
 
+  it("computes the same loss and gradients with its CPU kernels as with the GPU path's formulas", async () => {
+    const r = await runPython(join(fixturesDir, 'check_cpu_kernels.py'), [train], {
+      env: { LOOPNET_CACHE: cache },
+    })
+    expect(r.code, r.stderr).toBe(0)
+    const out = JSON.parse(r.stdout) as {
+      loss_cpu: number
+      loss_ref: number
+      max_rel_grad_err: number
+      worst: string
+    }
+    expect(Math.abs(out.loss_cpu - out.loss_ref)).toBeLessThan(1e-4 * out.loss_ref)
+    expect(out.max_rel_grad_err, out.worst).toBeLessThan(1e-4)
+  })
+
   it('stops on a NaN loss with FAIL and exit code 1', async () => {
     const src = await readFile(train, 'utf8')
     const broken = src.replace(/^EMBEDDING_LR = .*$/m, 'EMBEDDING_LR = float("nan")')
