@@ -7,6 +7,12 @@
  *   npm run bench:trainer -- --budget 20       # or LOOPNET_BENCH_BUDGET=20
  *   npm run bench:trainer -- --json            # JSON only on stdout
  *   npm run bench:trainer -- --no-naive        # skip the baseline
+ *   npm run bench:trainer -- --rounds 3        # 3 rounds, medians (or LOOPNET_BENCH_ROUNDS)
+ *
+ * On a shared machine one run's noise moves a single ratio by 10 % or more. With --rounds R,
+ * train.py and the naive GPT alternate R times (the order flips each round, so a slow spell
+ * does not always land on the same one); the table shows each run's medians over the rounds
+ * and the speed-up is the median of the rounds' ratios (each from two neighbouring runs).
  */
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -60,14 +66,46 @@ function report(name: string, r: PyResult): RunReport {
   }
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2
+}
+
+/** One row per run name: the median of each number over the rounds. */
+function medianReport(reports: RunReport[]): RunReport {
+  const first = reports[0]
+  if (!first) throw new BenchError('no runs')
+  const m = (f: (r: RunReport) => number, digits: number) =>
+    Math.round(median(reports.map(f)) * 10 ** digits) / 10 ** digits
+  return {
+    name: first.name,
+    tokensPerSecond: m((r) => r.tokensPerSecond, 0),
+    numParamsM: first.numParamsM,
+    mfuPercent: m((r) => r.mfuPercent, 2),
+    valBpb: m((r) => r.valBpb, 6),
+    trainingSeconds: m((r) => r.trainingSeconds, 1),
+    totalSeconds: m((r) => r.totalSeconds, 1),
+    overheadSeconds: m((r) => r.overheadSeconds, 1),
+    numSteps: m((r) => r.numSteps, 0),
+    device: first.device,
+  }
+}
+
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100
+
 async function main(signal: AbortSignal): Promise<void> {
   const { values } = parseArgs({
     options: {
       budget: { type: 'string' },
       json: { type: 'boolean', default: false },
       'no-naive': { type: 'boolean', default: false },
+      rounds: { type: 'string' },
     },
   })
+  const rounds = Number(values.rounds ?? process.env.LOOPNET_BENCH_ROUNDS ?? 1)
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new BenchError(`--rounds wants a positive integer, got ${values.rounds}`)
   const budget = values.budget ?? process.env.LOOPNET_BENCH_BUDGET
   const env: Record<string, string> = budget ? { LOOPNET_TIME_BUDGET: budget } : {}
   const log = values.json ? () => {} : (line: string) => console.log(line)
@@ -78,22 +116,47 @@ async function main(signal: AbortSignal): Promise<void> {
   const info = JSON.parse(prep.stdout) as { genesis: string; data_dir: string }
   const built = /trained BPE/.test(prep.stderr)
 
-  log(`bench: train.py, budget ${budget ?? 'of the tier'}`)
-  const runs = [
-    report('train.py', await runPython(join(trainerDir, 'train.py'), [], { env, signal })),
-  ]
-  if (!values['no-naive'] && runs[0]?.device.startsWith('cpu')) {
-    log('bench: naive baseline GPT')
-    const naive = await runPython(join(fixturesDir, 'naive_train.py'), [], { env, signal })
-    runs.push(report('naive', naive))
+  const train = async (): Promise<RunReport> => {
+    log(`bench: train.py, budget ${budget ?? 'of the tier'}`)
+    return report('train.py', await runPython(join(trainerDir, 'train.py'), [], { env, signal }))
   }
-  const [ours, naive] = runs
+  const naiveRun = async (): Promise<RunReport> => {
+    log('bench: naive baseline GPT')
+    return report(
+      'naive',
+      await runPython(join(fixturesDir, 'naive_train.py'), [], { env, signal }),
+    )
+  }
+  const perRound: { ours: RunReport; naive: RunReport | null; speedup: number | null }[] = []
+  // the naive GPT runs only on CPU: the first train.py run says which device this is
+  let withNaive = !values['no-naive']
+  for (let r = 0; r < rounds; r++) {
+    if (rounds > 1) log(`bench: round ${r + 1} of ${rounds}`)
+    let ours: RunReport
+    let naive: RunReport | null = null
+    if (withNaive && r % 2 === 1) {
+      naive = await naiveRun()
+      ours = await train()
+    } else {
+      ours = await train()
+      withNaive &&= ours.device.startsWith('cpu')
+      if (withNaive) naive = await naiveRun()
+    }
+    const speedup = naive ? ratio(ours.tokensPerSecond, naive.tokensPerSecond) : null
+    perRound.push({ ours, naive, speedup })
+    if (rounds > 1 && speedup !== null) log(`bench: round ${r + 1}: speed-up ${speedup}x`)
+  }
+  const runs = [medianReport(perRound.map((p) => p.ours))]
+  const naives = perRound.flatMap((p) => (p.naive ? [p.naive] : []))
+  if (naives.length) runs.push(medianReport(naives))
+  const speedups = perRound.flatMap((p) => (p.speedup === null ? [] : [p.speedup]))
   const result = {
     genesis: info.genesis,
     prepare: { seconds: Math.round(prep.seconds * 10) / 10, cold: built },
+    rounds,
     runs,
-    speedup:
-      ours && naive ? Math.round((ours.tokensPerSecond / naive.tokensPerSecond) * 100) / 100 : null,
+    speedup: speedups.length ? Math.round(median(speedups) * 100) / 100 : null,
+    ...(rounds > 1 ? { perRound } : {}),
   }
   if (values.json) {
     console.log(JSON.stringify(result, null, 2))
@@ -113,7 +176,12 @@ async function main(signal: AbortSignal): Promise<void> {
       steps: r.numSteps,
     })),
   )
-  if (result.speedup !== null) console.log(`speed-up over naive: ${result.speedup}x`)
+  if (result.speedup !== null)
+    console.log(
+      rounds > 1
+        ? `speed-up over naive: ${result.speedup}x (median of ${speedups.join(', ')})`
+        : `speed-up over naive: ${result.speedup}x`,
+    )
   console.log(JSON.stringify(result))
 }
 
