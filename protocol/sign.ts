@@ -2,7 +2,7 @@
  * Signing and verifying records with libp2p Ed25519 keys. The author field is the peer id
  * string; an Ed25519 peer id embeds its public key, so a verifier needs nothing but the record.
  */
-import { createPublicKey, type KeyObject, verify } from 'node:crypto'
+import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto'
 import type { PrivateKey, PublicKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { InvalidAuthorError, InvalidFieldError } from './errors.ts'
@@ -49,6 +49,33 @@ function authorKey(author: string): AuthorKey {
   return key
 }
 
+/**
+ * This node's signing key as OpenSSL holds it, per libp2p key. @libp2p/crypto imports the key
+ * from JWK on every sign: 0.6 ms a record on 2 cores, on the path of every record this node
+ * publishes, against ~0.05 ms with a kept KeyObject. Ed25519 is deterministic, so the bytes
+ * are the same either way.
+ */
+const signingKeys = new WeakMap<PrivateKey, KeyObject>()
+
+function signingKey(privateKey: PrivateKey): KeyObject {
+  let key = signingKeys.get(privateKey)
+  if (key === undefined) {
+    // libp2p's raw Ed25519 private key: the 32-byte seed, then the 32-byte public key.
+    const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url')
+    key = createPrivateKey({
+      format: 'jwk',
+      key: {
+        kty: 'OKP',
+        crv: 'Ed25519',
+        d: b64(privateKey.raw.subarray(0, 32)),
+        x: b64(privateKey.publicKey.raw),
+      },
+    })
+    signingKeys.set(privateKey, key)
+  }
+  return key
+}
+
 /** The public key inside an author's Ed25519 peer id. */
 export function authorPublicKey(author: string): PublicKey {
   return authorKey(author).publicKey
@@ -84,8 +111,9 @@ export async function signRecord(
   checkPlausibility(fields)
   // Copy the fields only: callers may pass objects with extra properties.
   const clean = pickExperimentFields(fields)
+  options?.signal?.throwIfAborted()
   // A plain Uint8Array (node:crypto returns a Buffer), so records compare equal after decoding.
-  const signature = Uint8Array.from(await privateKey.sign(signingBytes(clean), options))
+  const signature = Uint8Array.from(sign(null, signingBytes(clean), signingKey(privateKey)))
   return toEncodedRecord({ ...clean, signature })
 }
 

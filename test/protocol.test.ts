@@ -63,8 +63,12 @@ describe('record codec', () => {
     const decoded = decodeRecord(signed.bytes)
     expect(decoded).toEqual({ ...fields, signature: signed.record.signature })
     expect(Buffer.from(encodeRecord(decoded)).equals(Buffer.from(signed.bytes))).toBe(true)
-    // Ed25519 is deterministic: signing the same fields again gives the same record id.
+    // Ed25519 is deterministic: signing the same fields again gives the same record id, and
+    // signRecord's kept OpenSSL key signs exactly as the libp2p key itself does.
     expect((await signRecord(fields, key)).id).toBe(signed.id)
+    expect(Buffer.from(signed.record.signature)).toEqual(
+      Buffer.from(await key.sign(signingBytes(fields))),
+    )
     // The signed bytes are the unsigned bytes plus the trailing signature field.
     const unsigned = signingBytes(fields)
     expect(
