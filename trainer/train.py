@@ -17,7 +17,6 @@ import ctypes
 import math
 import os
 import sys
-import threading
 import time
 
 T_START = time.time()
@@ -105,18 +104,6 @@ else:
         pass
     # CPU bf16 is slower than fp32 without AMX: plain fp32, a no-op context.
     autocast = contextlib.nullcontext
-# CPU: OpenBLAS (the weight gradients' and Muon's matmuls), found among the loaded libraries so
-# that Muon can set its thread count; None if torch uses another BLAS
-OPENBLAS = None
-if not ON_GPU and n_cores > 1:
-    with open("/proc/self/maps") as maps:
-        blas = sorted({ln.split()[-1] for ln in maps if "openblas" in ln and ln.split()[-1].startswith("/")})
-    for path in blas:
-        with contextlib.suppress(OSError):
-            lib = ctypes.CDLL(path)
-            if hasattr(lib, "openblas_set_num_threads"):
-                OPENBLAS = lib
-                break
 HAS_SDPA = hasattr(F, "scaled_dot_product_attention")
 HAS_COMPILE = hasattr(torch, "compile")
 # CPU: x @ w.t() as oneDNN 1x1 convolutions (see mm_t); torch takes oneDNN there only with
@@ -411,7 +398,6 @@ class Muon(torch.optim.Optimizer):
 
     @torch.no_grad()
     def step(self):
-        updates = []
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
@@ -422,30 +408,7 @@ class Muon(torch.optim.Optimizer):
                 buf = st["buf"].mul_(group["momentum"]).add_(p.grad)
                 g = p.grad.add(buf, alpha=group["momentum"])  # Nesterov
                 scale = max(1.0, p.size(0) / p.size(1)) ** 0.5  # same rms update for any shape
-                updates.append((p, g, -group["lr"] * scale))
-        if OPENBLAS is None or len(updates) < 2:
-            for p, g, alpha in updates:
-                p.add_(newton_schulz(g), alpha=alpha)
-            return
-        # CPU: the small matrices' matmuls scale poorly over 2 threads; two Python threads (torch
-        # releases the GIL) each orthogonalise every other matrix on one core instead
-        n_threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        OPENBLAS.openblas_set_num_threads(1)
-
-        def work(start):
-            with torch.no_grad():  # grad mode is per thread
-                for p, g, alpha in updates[start::2]:
-                    p.add_(newton_schulz(g), alpha=alpha)
-
-        try:
-            helper = threading.Thread(target=work, args=(1,))
-            helper.start()
-            work(0)
-            helper.join()
-        finally:
-            torch.set_num_threads(n_threads)
-            OPENBLAS.openblas_set_num_threads(n_threads)
+                p.add_(newton_schulz(g), alpha=-group["lr"] * scale)
 
 
 def build_optimizers(model):
