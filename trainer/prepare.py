@@ -411,8 +411,10 @@ def detect_tier():
         props = torch.cuda.get_device_properties(0)
         words = props.name.lower().replace("-", " ").split()
         skip = {"nvidia", "geforce", "tesla", "quadro"}
+        # "pcie" stays in the key: an H100 PCIe (756 bf16 TFLOPS) is not the SXM card's tier
+        # ("NVIDIA H100 80GB HBM3" -> cuda-h100-80g, "NVIDIA H100 PCIe" -> cuda-h100pcie-80g)
         short = "".join(
-            w for w in words if w not in skip and "gb" not in w and not w.startswith(("hbm", "pcie", "sxm", "nvl"))
+            w for w in words if w not in skip and "gb" not in w and not w.startswith(("hbm", "sxm", "nvl"))
         )
         m = re.search(r"(\d+)\s*gb", props.name.lower())
         mem = int(m.group(1)) if m else round(props.total_memory / 2**30)

@@ -106,6 +106,9 @@ else:
     autocast = contextlib.nullcontext
 HAS_SDPA = hasattr(F, "scaled_dot_product_attention")
 HAS_COMPILE = hasattr(torch, "compile")
+# torch.compile needs a C compiler and Python headers for Triton's launcher; LOOPNET_COMPILE=0
+# runs eager on a GPU box that lacks them (slower, same numbers)
+USE_COMPILE = ON_GPU and HAS_COMPILE and os.environ.get("LOOPNET_COMPILE", "1") != "0"
 # CPU: x @ w.t() as oneDNN 1x1 convolutions (see mm_t); torch takes oneDNN there only with
 # more than one thread
 ONEDNN_MM = not ON_GPU and torch.backends.mkldnn.is_available() and torch.get_num_threads() > 1
@@ -116,7 +119,8 @@ ONEDNN_MM = not ON_GPU and torch.backends.mkldnn.is_available() and torch.get_nu
 
 def rms_norm(x):
     if hasattr(F, "rms_norm"):
-        return F.rms_norm(x, (x.size(-1),))
+        # eps as in the CPU kernels (F.rms_norm's default is float32's machine epsilon)
+        return F.rms_norm(x, (x.size(-1),), eps=1e-6)
     return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-6)
 
 
@@ -473,18 +477,29 @@ def get_batch():
 model = GPT().to(device)
 num_params = sum(p.numel() for p in model.parameters())
 optimizers = build_optimizers(model)
-train_model = torch.compile(model) if (ON_GPU and HAS_COMPILE) else model
+train_model = torch.compile(model, dynamic=False) if USE_COMPILE else model
 grad_accum = max(1, TOTAL_BATCH_TOKENS // (DEVICE_BATCH * SEQ_LEN))
 tokens_per_step = grad_accum * DEVICE_BATCH * SEQ_LEN
 budget = time_budget(HW)
 # FLOPs per token for MFU: 6 per matmul weight (fwd+bwd) plus causal attention
 n_matmul = num_params - model.wte.weight.numel()
 flops_per_token = 6 * n_matmul + 12 * DEPTH * MODEL_DIM * SEQ_LEN  # nanochat's estimate
-PEAK_FLOPS = {"h100": 989e12, "h200": 989e12, "a100": 312e12, "l4": 121e12, "4090": 165e12}
-peak = next((v for k, v in PEAK_FLOPS.items() if k in TIER), 0.0)
+# dense bf16 peaks by the GPU part of the tier key (cuda-<gpu>-<mem>g), matched exactly: a
+# PCIe H100 is a different card (and tier) from the SXM one, "l4" is not "l40s"
+PEAK_FLOPS = {
+    "h100": 989e12,
+    "h100pcie": 756e12,
+    "h200": 989e12,
+    "a100": 312e12,
+    "a100pcie": 312e12,
+    "l40s": 362e12,
+    "l4": 121e12,
+    "4090": 165e12,
+}
+peak = PEAK_FLOPS.get(TIER.split("-")[1], 0.0) if ON_GPU else 0.0
 
 print(f"device: {TIER}  params: {num_params / 1e6:.2f}M  depth {DEPTH} dim {MODEL_DIM} heads {N_HEAD}")
-print(f"budget: {budget:.0f} s  tokens/step: {tokens_per_step}  seq_len: {SEQ_LEN}")
+print(f"budget: {budget:.0f} s  tokens/step: {tokens_per_step}  seq_len: {SEQ_LEN}  compile: {USE_COMPILE}")
 sys.stdout.flush()
 
 training_time = 0.0
@@ -537,6 +552,9 @@ tok_per_s = timed_steps * tokens_per_step / max(training_time, 1e-9)
 mfu = 100 * tok_per_s * flops_per_token / peak if peak else 0.0
 peak_vram_mb = torch.cuda.max_memory_allocated() / 2**20 if ON_GPU else 0.0
 print(f"throughput: {tok_per_s:.0f} tok/s over {timed_steps} timed steps")
+# passes over the train split: far above 1 the run measures memorising a small corpus (an
+# H100 goes through the default corpus many times in 300 s; give it a bigger --source)
+print(f"epochs: {step * tokens_per_step / len(train_ids):.2f}")
 print("---")
 print(f"val_bpb:          {val_bpb:.6f}")
 print(f"training_seconds: {training_time:.1f}")
