@@ -8,6 +8,7 @@ import { createPeerScoreParams, validatePeerScoreParams } from '@libp2p/gossipsu
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { peerScoreParams, SCORE_THRESHOLDS } from '../node/p2p/gossip/scoring-parameters.ts'
+import { type HeldRecord, StoreAfterForward } from '../node/p2p/gossip/store-after-forward.ts'
 import { toTopicValidatorResult } from '../node/p2p/gossip/validator.ts'
 import { InvalidIdentityError, loadOrCreateIdentity } from '../node/p2p/identity.ts'
 import { buildPage } from '../node/p2p/sync/sync.ts'
@@ -101,6 +102,52 @@ describe('sync pages', () => {
       }
     }
     expect(seen).toEqual(Array.from({ length: 24 }, (_, i) => i + 1))
+    sqlite.close()
+  })
+})
+
+describe('gossiped records stored after the forward', () => {
+  it('holds a record as known until its announcement, then stores it in a microtask', async () => {
+    const key = await generateKeyPair('Ed25519')
+    const sqlite = new Store(join(dir, 'held.sqlite'))
+    const store = new NetworkStore(sqlite, GENESIS)
+    const storedInOrder: number[] = []
+    const held = new StoreAfterForward(({ record }: HeldRecord) => {
+      store.add(record)
+      storedInOrder.push(record.record.seq)
+    })
+    const [one, two, three] = await Promise.all(
+      [1, 2, 3].map((seq) => signRecord(makeFields(key, { seq }), key)),
+    )
+    if (one === undefined || two === undefined || three === undefined) throw new Error('unsigned')
+    const author = one.record.author
+
+    held.hold(one, 'peer-a')
+    held.hold(two, 'peer-a')
+    // Held counts as known (a second copy or the next seq is judged by it), not yet stored.
+    expect(held.has(one.id)).toBe(true)
+    expect(held.lastSeq(author)).toBe(2)
+    expect(store.has(one.id)).toBe(false)
+
+    held.forwarded(two.id)
+    held.forwarded('not-a-held-id')
+    // The forward runs synchronously after the announcement: nothing is written before it.
+    expect(store.has(two.id)).toBe(false)
+    await Promise.resolve()
+    expect(store.has(two.id)).toBe(true)
+    expect(held.has(two.id)).toBe(false)
+    expect(held.lastSeq(author)).toBe(1)
+
+    // One never announced (not forwarded) is stored by the next macrotask all the same.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(store.has(one.id)).toBe(true)
+    expect(held.size).toBe(0)
+
+    // flush() (a sync page, our own record, stop) stores everything held, at once.
+    held.hold(three, 'peer-b')
+    held.flush()
+    expect(store.has(three.id)).toBe(true)
+    expect(storedInOrder).toEqual([2, 1, 3])
     sqlite.close()
   })
 })

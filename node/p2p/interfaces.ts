@@ -73,7 +73,12 @@ export interface SyncDoneDetail {
 }
 
 export interface LoopnetNodeEvents {
-  /** A validated record new to this node. */
+  /**
+   * A validated record new to this node. Synced and own records are in the store already; a
+   * gossiped one is announced on acceptance, before gossipsub forwards it, and is in the store
+   * before any further I/O is handled (a listener that reads the store synchronously should
+   * queue a microtask first).
+   */
   record: RecordEventDetail
   /** A record that failed validation (not delivered, not forwarded). */
   'record:invalid': RecordRejectedDetail

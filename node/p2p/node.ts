@@ -1,8 +1,12 @@
 /**
  * A loopnet network node: the libp2p host plus the record pipeline around it. Every record,
- * whether gossiped, synced or our own, goes through the same validation and the same ingest
- * (store, then a 'record' event). Startable: start/stop are idempotent.
+ * whether gossiped, synced or our own, goes through the same validation and ends in the store
+ * and a 'record' event. Synced and own records are stored first; a gossiped one is announced
+ * when accepted, like gossipsub's own 'message', and stored right after gossipsub has forwarded
+ * it, before any further I/O is handled (gossip/store-after-forward.ts). Startable: start/stop
+ * are idempotent.
  */
+import type { GossipsubMessage } from '@libp2p/gossipsub'
 import type { IdentifyResult, PeerId, PrivateKey, Startable } from '@libp2p/interface'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { gossipVerdict, isRecordError } from '../../protocol/errors.ts'
@@ -17,6 +21,7 @@ import {
 } from '../../protocol/validation/index.ts'
 import { TypedEventEmitter } from './events.ts'
 import { PublishQueue } from './gossip/publish-queue.ts'
+import { type HeldRecord, StoreAfterForward } from './gossip/store-after-forward.ts'
 import { createRecordValidator } from './gossip/validator.ts'
 import { createLoopnetHost, type LoopnetHost } from './host.ts'
 import { loadOrCreateIdentity } from './identity.ts'
@@ -70,6 +75,8 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
   private readonly store: RecordStore
   private readonly cursors: SyncCursorStore
   private readonly queue: PublishQueue
+  /** Gossiped records accepted, not yet stored: gossipsub forwards them first. */
+  private readonly held: StoreAfterForward
   /** One sync per peer at a time; a request during one runs it again once it ends. */
   private readonly syncing = new Map<string, Promise<void>>()
   private readonly syncAgain = new Set<string>()
@@ -104,7 +111,9 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
       this.topic,
       host.logger.forComponent('loopnet:publish'),
     )
+    this.held = new StoreAfterForward((held) => this.storeHeld(held))
     this.onIdentify = this.onIdentify.bind(this)
+    this.onGossipMessage = this.onGossipMessage.bind(this)
   }
 
   readonly [Symbol.toStringTag] = 'loopnet/node'
@@ -122,9 +131,9 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
       this.topic,
       createRecordValidator({
         genesis: this.genesis,
-        sink: this.store,
+        sink: this.heldOrStored,
         files: this.store,
-        onValid: (record, from) => this.ingest(record, 'gossip', from.toString()),
+        onValid: (record, from) => this.accept(record, from.toString()),
         onInvalid: (detail) => this.safeDispatch('record:invalid', detail),
         onGap: (from) => this.requestSync(from),
       }),
@@ -132,6 +141,7 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
     // Late joiners catch up: every peer that speaks our sync protocol is synced from once
     // identified (identify tells us its protocols, hence its genesis).
     this.host.addEventListener('peer:identify', this.onIdentify)
+    pubsub.addEventListener('gossipsub:message', this.onGossipMessage)
     await this.host.start()
     pubsub.subscribe(this.topic)
     this.queue.start()
@@ -146,7 +156,11 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
     this.host.removeEventListener('peer:identify', this.onIdentify)
     await Promise.allSettled(this.syncing.values())
     await this.host.stop()
-    this.host.services.pubsub.topicValidators.delete(this.topic)
+    const pubsub = this.host.services.pubsub
+    pubsub.removeEventListener('gossipsub:message', this.onGossipMessage)
+    pubsub.topicValidators.delete(this.topic)
+    // The owner closes the store after stop: nothing accepted may stay unstored.
+    this.held.flush()
     this.state = 'stopped'
   }
 
@@ -175,7 +189,7 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
   ): Promise<EncodedRecord> {
     const encoded = await signRecord(fields, this.privateKey, options)
     // signRecord ran the stateless checks; verifying our own fresh signature would be waste.
-    if (!this.store.has(encoded.id))
+    if (!this.heldOrStored.has(encoded.id))
       checkAgainstLocalState(encoded.record, this.validationContext())
     return encoded
   }
@@ -185,7 +199,7 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
    * with its local facts in one transaction) and queues it for gossip.
    */
   publishSigned(encoded: EncodedRecord): PublishedRecord {
-    if (!this.store.has(encoded.id)) this.ingest(encoded, 'self')
+    if (!this.heldOrStored.has(encoded.id)) this.ingest(encoded, 'self')
     const sent = this.queue.publish(encoded.id, encoded.bytes)
     // Callers may ignore `sent`; the record is stored either way and sync carries it.
     sent.catch(() => {})
@@ -238,13 +252,51 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
   private validationContext(): ValidationContext {
     return {
       genesis: this.genesis,
-      lastSeq: (author) => this.store.lastSeq(author),
+      lastSeq: (author) => this.heldOrStored.lastSeq(author),
       getFile: (hash) => this.store.getFile(hash),
     }
   }
 
-  /** The one ingest path: store, then tell the app. Returns false for a record already held. */
-  private ingest(record: EncodedRecord, via: RecordOrigin, from?: string): boolean {
+  /** What this node holds: the store plus gossiped records waiting for their forward. */
+  private readonly heldOrStored = {
+    has: (id: string): boolean => this.held.has(id) || this.store.has(id),
+    lastSeq: (author: string): number | undefined => {
+      const held = this.held.lastSeq(author)
+      const stored = this.store.lastSeq(author)
+      return held === undefined || (stored !== undefined && stored > held) ? stored : held
+    },
+  }
+
+  private onGossipMessage(evt: CustomEvent<GossipsubMessage>): void {
+    this.held.forwarded(evt.detail.msgId)
+  }
+
+  /** A gossiped record passed validation: held (counted as known) until forwarded, announced now. */
+  private accept(record: EncodedRecord, from: string): void {
+    this.held.hold(record, from)
+    this.safeDispatch('record', { ...record, via: 'gossip', from })
+  }
+
+  private storeHeld({ record }: HeldRecord): void {
+    try {
+      this.store.add(record)
+    } catch (err) {
+      // Accepted and forwarded already; only this node's copy is lost (a disk error), and a
+      // later sync from any peer brings it back.
+      this.host.logger.forComponent('loopnet:store')('storing record %s failed: %e', record.id, err)
+    }
+  }
+
+  /**
+   * Synced and own records: store, then tell the app. Returns false for a record already held.
+   * Held gossip goes first, so the store sees records in the order they were accepted.
+   */
+  private ingest(
+    record: EncodedRecord,
+    via: Exclude<RecordOrigin, 'gossip'>,
+    from?: string,
+  ): boolean {
+    this.held.flush()
     if (!this.store.add(record)) return false
     this.safeDispatch('record', { ...record, via, ...(from !== undefined ? { from } : {}) })
     return true
@@ -258,7 +310,7 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
   private async ingestPage(page: SyncPage, from: string, signal: AbortSignal): Promise<number> {
     let added = 0
     for (const bytes of page.records) {
-      if (this.store.has(recordId(bytes))) continue
+      if (this.heldOrStored.has(recordId(bytes))) continue
       try {
         const record = await validateRecord(bytes, {
           genesis: this.genesis,

@@ -29,9 +29,13 @@ export function toTopicValidatorResult(verdict: GossipVerdict): TopicValidatorRe
 
 export interface RecordValidatorInit {
   genesis: string
-  sink: RecordSink
+  /** What this node holds (records accepted but not yet stored included). */
+  sink: Pick<RecordSink, 'has' | 'lastSeq'>
   files: FileSource
-  /** A valid record new to this node: store it and tell the app (runs before it is forwarded). */
+  /**
+   * A valid record new to this node. Runs before gossipsub forwards it: storing it belongs after
+   * the forward (store-after-forward.ts), and until then the sink must count it as held.
+   */
   onValid(record: EncodedRecord, from: PeerId): void
   /** A record that failed validation. */
   onInvalid(detail: RecordRejectedDetail): void

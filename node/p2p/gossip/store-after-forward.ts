@@ -1,0 +1,80 @@
+/**
+ * Gossiped records are stored after gossipsub has forwarded them, not before. gossipsub calls
+ * the topic validator, then announces the message ('gossipsub:message') and forwards it to the
+ * mesh in the same synchronous run, down to socket.write. Storing inside the validator put the
+ * SQLite insert on every hop's forwarding path. So the validator holds an accepted record here,
+ * and it is stored in a microtask queued by its 'gossipsub:message', which runs right after the
+ * forward. 10 nodes, 400 records, 4 alternating runs each: p50 14.75 -> 14.2 ms, p99 34.8 ->
+ * 28.2 ms (medians of the runs).
+ *
+ * A held record counts as held: has() and lastSeq() see it, so a copy arriving meanwhile (over
+ * sync, or the next seq of its author) is judged as if it were stored already. Anything that
+ * must find it in the store (a sync page, our own record, stop) calls flush() first, and a
+ * setImmediate flushes whatever an announcement never came for.
+ */
+import type { EncodedRecord } from '../../../protocol/record.ts'
+
+export interface HeldRecord {
+  record: EncodedRecord
+  /** The forwarding peer. */
+  from: string
+}
+
+export class StoreAfterForward {
+  /** By record id (= gossipsub's message id string: content ids, see encoding.ts). */
+  private readonly held = new Map<string, HeldRecord>()
+  private immediate: NodeJS.Immediate | undefined
+  private readonly store: (held: HeldRecord) => void
+
+  /** store: writes one record and tells the app; called once per held record, in order. */
+  constructor(store: (held: HeldRecord) => void) {
+    this.store = store
+    this.flush = this.flush.bind(this)
+  }
+
+  get size(): number {
+    return this.held.size
+  }
+
+  /** A record the validator accepted: store it once forwarded. */
+  hold(record: EncodedRecord, from: string): void {
+    this.held.set(record.id, { record, from })
+    this.immediate ??= setImmediate(this.flush)
+  }
+
+  /** gossipsub announced a message and is forwarding it in this same run: store it after. */
+  forwarded(msgId: string): void {
+    if (!this.held.has(msgId)) return
+    queueMicrotask(() => this.storeOne(msgId))
+  }
+
+  has(id: string): boolean {
+    return this.held.has(id)
+  }
+
+  /** Highest held seq of an author. Held records are few (those of one RPC at most). */
+  lastSeq(author: string): number | undefined {
+    let last: number | undefined
+    for (const { record } of this.held.values()) {
+      if (record.record.author === author && (last === undefined || record.record.seq > last))
+        last = record.record.seq
+    }
+    return last
+  }
+
+  /** Stores every held record now. */
+  flush(): void {
+    if (this.immediate !== undefined) {
+      clearImmediate(this.immediate)
+      this.immediate = undefined
+    }
+    for (const id of [...this.held.keys()]) this.storeOne(id)
+  }
+
+  private storeOne(id: string): void {
+    const held = this.held.get(id)
+    if (held === undefined) return
+    this.held.delete(id)
+    this.store(held)
+  }
+}
