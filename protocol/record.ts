@@ -103,6 +103,20 @@ export function encodeRecord(record: SignedRecord): Uint8Array {
   return loopnet.ExperimentRecord.encode(toWire(record, record.signature)).finish()
 }
 
+/**
+ * encodeRecord from bytes already made: signature is the last field, so the canonical bytes are
+ * the signing bytes followed by the encoded signature field. Signing and validating both need
+ * the signing bytes anyway; this spares encoding the whole record a second time.
+ */
+export function appendSignature(unsigned: Uint8Array, signature: Uint8Array): Uint8Array {
+  // Only own properties are encoded: a message with nothing but the signature is that field.
+  const field = loopnet.ExperimentRecord.encode({ signature }).finish()
+  const bytes = new Uint8Array(unsigned.length + field.length)
+  bytes.set(unsigned)
+  bytes.set(field, unsigned.length)
+  return bytes
+}
+
 /** Record id: sha256 hex of the signed record's canonical bytes (also its gossip message id). */
 export function recordId(bytes: Uint8Array): string {
   return sha256Hex(bytes)
@@ -133,9 +147,21 @@ function uint64ToNumber(field: string, value: number | LongLike | undefined): nu
  * Does no semantic validation: see validation/.
  */
 export function decodeRecord(bytes: Uint8Array): SignedRecord {
+  return decodeSignedRecord(bytes).record
+}
+
+/** decodeRecord, plus the bytes the signature covers (what verification needs next). */
+export function decodeSignedRecord(bytes: Uint8Array): {
+  record: SignedRecord
+  signingBytes: Uint8Array
+} {
   let wire: loopnet.ExperimentRecord
   try {
-    wire = loopnet.ExperimentRecord.decode(bytes)
+    // A Buffer view: protobufjs then reads strings with Node's native UTF-8 decoder instead of
+    // its JavaScript one (a record with a 20 KB diff: 6.6 instead of 9.0 us).
+    wire = loopnet.ExperimentRecord.decode(
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    )
   } catch (err) {
     throw new MalformedRecordError(`not an ExperimentRecord: ${(err as Error).message}`)
   }
@@ -165,10 +191,11 @@ export function decodeRecord(bytes: Uint8Array): SignedRecord {
     // Copy: the decoder's bytes are a view into the caller's buffer.
     signature: Uint8Array.from(wire.signature),
   }
-  if (!bytesEqual(encodeRecord(record), bytes)) {
+  const unsigned = signingBytes(record)
+  if (!bytesEqual(appendSignature(unsigned, record.signature), bytes)) {
     throw new NonCanonicalRecordError('bytes differ from the canonical encoding')
   }
-  return record
+  return { record, signingBytes: unsigned }
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

@@ -15,7 +15,7 @@ import {
   SeqNotMonotonicError,
   WrongGenesisError,
 } from '../errors.ts'
-import { decodeRecord, type EncodedRecord, recordId } from '../record.ts'
+import { decodeSignedRecord, type EncodedRecord, recordId } from '../record.ts'
 import { verifyRecordSignature } from '../sign.ts'
 import type { ExperimentFields } from '../types.ts'
 import { checkDiffYieldsFile } from './diff.ts'
@@ -41,14 +41,14 @@ export async function validateRecord(
   if (bytes.length > MAX_RECORD_BYTES) {
     throw new RecordTooLargeError(`${bytes.length} bytes, max ${MAX_RECORD_BYTES}`)
   }
-  const record = decodeRecord(bytes)
+  const { record, signingBytes } = decodeSignedRecord(bytes)
   checkSchema(record)
   checkSignatureShape(record.signature)
   if (record.genesis !== ctx.genesis) {
     throw new WrongGenesisError(`genesis ${record.genesis}, this swarm is ${ctx.genesis}`)
   }
   checkPlausibility(record)
-  if (!(await verifyRecordSignature(record, { signal: ctx.signal }))) {
+  if (!(await verifyRecordSignature(record, { signal: ctx.signal, signingBytes }))) {
     throw new InvalidSignatureError(`signature does not verify for ${record.author}`)
   }
   checkAgainstLocalState(record, ctx)
