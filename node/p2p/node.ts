@@ -281,9 +281,11 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
     try {
       this.store.add(record)
     } catch (err) {
-      // Accepted and forwarded already; only this node's copy is lost (a disk error), and a
-      // later sync from any peer brings it back.
-      this.host.logger.forComponent('loopnet:store')('storing record %s failed: %e', record.id, err)
+      // Accepted and forwarded already: only this node's copy is lost (a disk error), until
+      // the next sync from a peer that holds it. Own records fail loudly in their own insert.
+      this.host.logger
+        .forComponent('loopnet:store')
+        .error('storing record %s failed: %e', record.id, err)
     }
   }
 
