@@ -113,6 +113,31 @@ USE_COMPILE = ON_GPU and HAS_COMPILE and os.environ.get("LOOPNET_COMPILE", "1") 
 # CPU: x @ w.t() as oneDNN 1x1 convolutions (see mm_t); torch takes oneDNN there only with
 # more than one thread
 ONEDNN_MM = not ON_GPU and torch.backends.mkldnn.is_available() and torch.get_num_threads() > 1
+# CPU: attention's batched matmuls and Muon's Newton-Schulz run as two halves on two threads,
+# OpenBLAS single-threaded in each (split_batch). torch's bmm loops over the sequences calling
+# a 2-thread sgemm for each 256x256 product, and waking OpenBLAS's sleeping thread for every
+# one held them at ~100-130 GFLOP/s; the halves run at ~150 (Muon: 10.4 -> 8.7 ms a step).
+# Two cores only (two halves fill two), and only when OpenBLAS is torch's BLAS (RTLD_NOLOAD:
+# find the loaded library, never load another one).
+OPENBLAS = None
+if not ON_GPU and torch.get_num_threads() == 2:
+    try:
+        OPENBLAS = ctypes.CDLL("libopenblas.so.0", mode=os.RTLD_NOLOAD | os.RTLD_LAZY)
+        OPENBLAS.openblas_set_num_threads
+    except (OSError, AttributeError):
+        OPENBLAS = None
+if OPENBLAS is not None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def _one_omp_thread():
+        # elementwise ops on the pool's thread stay on it: OpenMP's thread count is per thread,
+        # and a second team of two would compete with the caller's for the two cores
+        try:
+            ctypes.CDLL("libgomp.so.1", mode=os.RTLD_NOLOAD | os.RTLD_LAZY).omp_set_num_threads(1)
+        except (OSError, AttributeError):
+            pass
+
+    HALF_POOL = ThreadPoolExecutor(1, initializer=_one_omp_thread)  # the first half runs on the caller
 
 # -----------------------------------------------------------------------------
 # Model
@@ -191,6 +216,67 @@ class QKVPrepCPU(torch.autograd.Function):
         return out, None, None
 
 
+def _no_grad(f, *a):
+    with torch.no_grad():  # grad mode is per thread; out= refuses tensors that require grad
+        return f(*a)
+
+
+def split_batch(n, f):
+    """f(slice) for the two halves of a batch of n, the second on HALF_POOL's thread, with
+    OpenBLAS single-threaded meanwhile (see OPENBLAS); f(slice(None)) where there is none."""
+    if OPENBLAS is None:
+        f(slice(None))
+        return
+    OPENBLAS.openblas_set_num_threads(1)
+    try:
+        fut = HALF_POOL.submit(_no_grad, f, slice(n // 2, None))
+        f(slice(0, n // 2))
+        fut.result()
+    finally:
+        OPENBLAS.openblas_set_num_threads(2)
+
+
+class AttentionCPU(torch.autograd.Function):
+    """softmax(q k^T * scale + mask) v for q, k, v (BH, T, D) with its backward written out:
+    the matmuls go through split_batch into preallocated outputs, the softmax and its gradient
+    run in place on the caller's threads, and the scale rides in the matmuls' alpha."""
+
+    @staticmethod
+    def forward(ctx, q, k, v, mask, scale):
+        BH, T, D = q.shape
+        att = q.new_empty(BH, T, T)
+        y = q.new_empty(BH, T, D)
+        split_batch(BH, lambda s: torch.baddbmm(mask, q[s], k[s].transpose(1, 2), alpha=scale, out=att[s]))
+        torch._softmax(att, -1, False, out=att)  # in place: each row is read before written
+        split_batch(BH, lambda s: torch.bmm(att[s], v[s], out=y[s]))
+        ctx.save_for_backward(q, k, v, att)
+        ctx.scale = scale
+        return y
+
+    @staticmethod
+    def backward(ctx, gy):
+        q, k, v, att = ctx.saved_tensors
+        scale = ctx.scale
+        gy = gy.contiguous()
+        # v may be a strided view of qkv; its gradient is a plain (BH, T, D) tensor
+        datt, gv = torch.empty_like(att), torch.empty_like(v, memory_format=torch.contiguous_format)
+
+        def grads_of_att_and_v(s):
+            torch.bmm(gy[s], v[s].transpose(1, 2), out=datt[s])
+            torch.bmm(att[s].transpose(1, 2), gy[s], out=gv[s])
+
+        split_batch(q.size(0), grads_of_att_and_v)
+        ds = torch._softmax_backward_data(datt, att, -1, att.dtype)
+        gq, gk = torch.empty_like(q), torch.empty_like(k)
+
+        def grads_of_q_and_k(s):
+            torch.baddbmm(gq[s], ds[s], k[s], beta=0, alpha=scale, out=gq[s])
+            torch.baddbmm(gk[s], ds[s].transpose(1, 2), q[s], beta=0, alpha=scale, out=gk[s])
+
+        split_batch(q.size(0), grads_of_q_and_k)
+        return gq, gk, gv, None, None
+
+
 def mm_t(a, b):
     """CPU: a @ b.t() for a (n, k) and a contiguous b (m, k). With 2+ threads torch runs a 1x1
     convolution on oneDNN, whose kernels do these skinny shapes ~10% faster than OpenBLAS's
@@ -259,9 +345,7 @@ class Attention(nn.Module):
         if not ON_GPU:
             qkv = LinearCPU.apply(x, self.qkv.weight).view(B, T, 3, H, C // H)
             q, k, v = QKVPrepCPU.apply(qkv, cos[0, 0], sin[0, 0])
-            # scale and causal mask (an additive -inf bias) fused into one batched matmul
-            att = torch.baddbmm(mask[:T, :T], q, k.transpose(1, 2), alpha=q.size(-1) ** -0.5)
-            y = torch.bmm(att.softmax(dim=-1), v).view(B, H, T, -1)
+            y = AttentionCPU.apply(q, k, v, mask[:T, :T], q.size(-1) ** -0.5).view(B, H, T, -1)
             return LinearCPU.apply(y.transpose(1, 2).reshape(B, T, C), self.proj.weight)
         qkv = self.qkv(x).view(B, T, 3, H, C // H).permute(2, 0, 3, 1, 4)
         qk = rms_norm(apply_rotary(qkv[:2], cos, sin))  # q and k in one pass: half the ops
@@ -351,7 +435,9 @@ class LinearCrossEntropy(torch.autograd.Function):
     def forward(ctx, x, weight, targets):
         n = x.size(0)
         grad_x, grad_weight_t = torch.empty_like(x), weight.new_zeros(weight.size(1), weight.size(0))
-        weight_t = weight.t().contiguous()
+        # the mean's 1/n rides in the matmuls (weight_t's copy, addmm's alpha), so the usual
+        # backward (grad_loss 1) hands the gradients on as they are
+        weight_t = torch.mul(weight.t(), 1.0 / n, out=weight.new_empty(weight.size(1), weight.size(0)))
         loss = x.new_zeros(())
         for i in range(0, n, CE_CHUNK):
             xc, tc = x[i : i + CE_CHUNK], targets[i : i + CE_CHUNK]
@@ -365,15 +451,16 @@ class LinearCrossEntropy(torch.autograd.Function):
             # both gradients in the layouts their matmuls run fastest in (oneDNN for x's; the
             # weight's transposed: OpenBLAS does xc.t() @ probs ~25% faster than probs.t() @ xc)
             grad_x[i : i + CE_CHUNK] = mm_t(probs, weight_t)
-            grad_weight_t.addmm_(xc.t(), probs)
+            grad_weight_t.addmm_(xc.t(), probs, alpha=1.0 / n)
         ctx.save_for_backward(grad_x, grad_weight_t.t().contiguous())
         return loss / n
 
     @staticmethod
     def backward(ctx, grad_loss):
         grad_x, grad_weight = ctx.saved_tensors
-        scale = grad_loss / grad_x.size(0)
-        return grad_x * scale, grad_weight * scale, None
+        if grad_loss.item() == 1.0:
+            return grad_x, grad_weight, None
+        return grad_x * grad_loss, grad_weight * grad_loss, None
 
 
 # -----------------------------------------------------------------------------
@@ -404,16 +491,26 @@ class Muon(torch.optim.Optimizer):
     @torch.no_grad()
     def step(self):
         for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                st = self.state[p]
-                if "buf" not in st:
-                    st["buf"] = torch.zeros_like(p)
-                buf = st["buf"].mul_(group["momentum"]).add_(p.grad)
-                g = p.grad.add(buf, alpha=group["momentum"])  # Nesterov
-                scale = max(1.0, p.size(0) / p.size(1)) ** 0.5  # same rms update for any shape
-                p.add_(newton_schulz(g), alpha=-group["lr"] * scale)
+            params = group["params"]
+            if ON_GPU:
+                self.update(params, group)
+            else:
+                # CPU: the first half of the matrices (layer by layer, so the halves match) on
+                # this thread, the second on HALF_POOL's: Newton-Schulz's small matmuls run on
+                # single-threaded OpenBLAS without waking a second thread for each
+                split_batch(len(params), lambda s: self.update(params[s], group))
+
+    def update(self, params, group):
+        for p in params:
+            if p.grad is None:
+                continue
+            st = self.state[p]
+            if "buf" not in st:
+                st["buf"] = torch.zeros_like(p)
+            buf = st["buf"].mul_(group["momentum"]).add_(p.grad)
+            g = p.grad.add(buf, alpha=group["momentum"])  # Nesterov
+            scale = max(1.0, p.size(0) / p.size(1)) ** 0.5  # same rms update for any shape
+            p.add_(newton_schulz(g), alpha=-group["lr"] * scale)
 
 
 def build_optimizers(model):
