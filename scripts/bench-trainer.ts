@@ -138,10 +138,22 @@ async function main(signal: AbortSignal): Promise<void> {
   const info = JSON.parse(prep.stdout) as { genesis: string; data_dir: string }
   const built = /trained BPE/.test(prep.stderr)
 
+  // A GPU box whose python has CPU-only torch would report a CPU run as the GPU's numbers.
+  const gpuPresent = existsSync('/dev/nvidia0') || existsSync('/proc/driver/nvidia')
+  const runTrain = async (name: string, runEnv: Record<string, string>): Promise<RunReport> => {
+    const run = report(
+      name,
+      await runPython(join(trainerDir, 'train.py'), [], { env: runEnv, signal }),
+    )
+    if (gpuPresent && run.device.startsWith('cpu'))
+      throw new BenchError(
+        `an NVIDIA GPU is present but train.py ran on ${run.device}: set LOOPNET_PYTHON to a python whose torch has CUDA`,
+      )
+    return run
+  }
   const train = async (): Promise<RunReport> => {
     log(`bench: train.py, budget ${budget ?? 'of the tier'}`)
-    const run = await runPython(join(trainerDir, 'train.py'), [], { env, signal })
-    return checkDevice(report('train.py', run))
+    return runTrain('train.py', env)
   }
   const naiveRun = async (): Promise<RunReport> => {
     log('bench: naive baseline GPT')
@@ -150,23 +162,11 @@ async function main(signal: AbortSignal): Promise<void> {
       await runPython(join(fixturesDir, 'naive_train.py'), [], { env, signal }),
     )
   }
-  // A GPU box whose python has CPU-only torch would report a CPU run as the GPU's numbers.
-  const gpuPresent = existsSync('/dev/nvidia0') || existsSync('/proc/driver/nvidia')
-  const checkDevice = (run: RunReport): RunReport => {
-    if (gpuPresent && run.device.startsWith('cpu'))
-      throw new BenchError(
-        `an NVIDIA GPU is present but train.py ran on ${run.device}: set LOOPNET_PYTHON to a python whose torch has CUDA`,
-      )
-    return run
-  }
   let coldOverheadSeconds: number | null = null
   if (gpuPresent) {
     log(`bench: GPU warm-up run of train.py (${GPU_WARMUP_BUDGET_S} s, compiles)`)
-    const warm = await runPython(join(trainerDir, 'train.py'), [], {
-      env: { LOOPNET_TIME_BUDGET: GPU_WARMUP_BUDGET_S },
-      signal,
-    })
-    coldOverheadSeconds = checkDevice(report('train.py (warm-up)', warm)).overheadSeconds
+    const warm = await runTrain('train.py (warm-up)', { LOOPNET_TIME_BUDGET: GPU_WARMUP_BUDGET_S })
+    coldOverheadSeconds = warm.overheadSeconds
   }
   const perRound: { ours: RunReport; naive: RunReport | null; speedup: number | null }[] = []
   // the naive GPT runs only on CPU: the first train.py run says which device this is

@@ -8,7 +8,7 @@ import { createPeerScoreParams, validatePeerScoreParams } from '@libp2p/gossipsu
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { peerScoreParams, SCORE_THRESHOLDS } from '../node/p2p/gossip/scoring-parameters.ts'
-import { type HeldRecord, StoreAfterForward } from '../node/p2p/gossip/store-after-forward.ts'
+import { StoreAfterForward } from '../node/p2p/gossip/store-after-forward.ts'
 import { toTopicValidatorResult } from '../node/p2p/gossip/validator.ts'
 import { InvalidIdentityError, loadOrCreateIdentity } from '../node/p2p/identity.ts'
 import { buildPage } from '../node/p2p/sync/sync.ts'
@@ -112,7 +112,7 @@ describe('gossiped records stored after the forward', () => {
     const sqlite = new Store(join(dir, 'held.sqlite'))
     const store = new NetworkStore(sqlite, GENESIS)
     const storedInOrder: number[] = []
-    const held = new StoreAfterForward(({ record }: HeldRecord) => {
+    const held = new StoreAfterForward((record) => {
       store.add(record)
       storedInOrder.push(record.record.seq)
     })
@@ -122,8 +122,8 @@ describe('gossiped records stored after the forward', () => {
     if (one === undefined || two === undefined || three === undefined) throw new Error('unsigned')
     const author = one.record.author
 
-    held.hold(one, 'peer-a')
-    held.hold(two, 'peer-a')
+    held.hold(one)
+    held.hold(two)
     // Held counts as known (a second copy or the next seq is judged by it), not yet stored.
     expect(held.has(one.id)).toBe(true)
     expect(held.lastSeq(author)).toBe(2)
@@ -144,7 +144,7 @@ describe('gossiped records stored after the forward', () => {
     expect(held.size).toBe(0)
 
     // flush() (a sync page, our own record, stop) stores everything held, at once.
-    held.hold(three, 'peer-b')
+    held.hold(three)
     held.flush()
     expect(store.has(three.id)).toBe(true)
     expect(storedInOrder).toEqual([2, 1, 3])

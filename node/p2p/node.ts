@@ -21,7 +21,7 @@ import {
 } from '../../protocol/validation/index.ts'
 import { TypedEventEmitter } from './events.ts'
 import { PublishQueue } from './gossip/publish-queue.ts'
-import { type HeldRecord, StoreAfterForward } from './gossip/store-after-forward.ts'
+import { StoreAfterForward } from './gossip/store-after-forward.ts'
 import { createRecordValidator } from './gossip/validator.ts'
 import { createLoopnetHost, type LoopnetHost } from './host.ts'
 import { loadOrCreateIdentity } from './identity.ts'
@@ -111,7 +111,7 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
       this.topic,
       host.logger.forComponent('loopnet:publish'),
     )
-    this.held = new StoreAfterForward((held) => this.storeHeld(held))
+    this.held = new StoreAfterForward((record) => this.storeHeld(record))
     this.onIdentify = this.onIdentify.bind(this)
     this.onGossipMessage = this.onGossipMessage.bind(this)
   }
@@ -273,11 +273,11 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
 
   /** A gossiped record passed validation: held (counted as known) until forwarded, announced now. */
   private accept(record: EncodedRecord, from: string): void {
-    this.held.hold(record, from)
+    this.held.hold(record)
     this.safeDispatch('record', { ...record, via: 'gossip', from })
   }
 
-  private storeHeld({ record }: HeldRecord): void {
+  private storeHeld(record: EncodedRecord): void {
     try {
       this.store.add(record)
     } catch (err) {

@@ -14,20 +14,14 @@
  */
 import type { EncodedRecord } from '../../../protocol/record.ts'
 
-export interface HeldRecord {
-  record: EncodedRecord
-  /** The forwarding peer. */
-  from: string
-}
-
 export class StoreAfterForward {
   /** By record id (= gossipsub's message id string: content ids, see encoding.ts). */
-  private readonly held = new Map<string, HeldRecord>()
+  private readonly held = new Map<string, EncodedRecord>()
   private immediate: NodeJS.Immediate | undefined
-  private readonly store: (held: HeldRecord) => void
+  private readonly store: (record: EncodedRecord) => void
 
-  /** store: writes one record and tells the app; called once per held record, in order. */
-  constructor(store: (held: HeldRecord) => void) {
+  /** store: writes one record (the app was told on acceptance); once per held record. */
+  constructor(store: (record: EncodedRecord) => void) {
     this.store = store
     this.flush = this.flush.bind(this)
   }
@@ -37,8 +31,8 @@ export class StoreAfterForward {
   }
 
   /** A record the validator accepted: store it once forwarded. */
-  hold(record: EncodedRecord, from: string): void {
-    this.held.set(record.id, { record, from })
+  hold(record: EncodedRecord): void {
+    this.held.set(record.id, record)
     this.immediate ??= setImmediate(this.flush)
   }
 
@@ -55,7 +49,7 @@ export class StoreAfterForward {
   /** Highest held seq of an author. Held records are few (those of one RPC at most). */
   lastSeq(author: string): number | undefined {
     let last: number | undefined
-    for (const { record } of this.held.values()) {
+    for (const record of this.held.values()) {
       if (record.record.author === author && (last === undefined || record.record.seq > last))
         last = record.record.seq
     }
@@ -72,9 +66,9 @@ export class StoreAfterForward {
   }
 
   private storeOne(id: string): void {
-    const held = this.held.get(id)
-    if (held === undefined) return
+    const record = this.held.get(id)
+    if (record === undefined) return
     this.held.delete(id)
-    this.store(held)
+    this.store(record)
   }
 }
