@@ -12,6 +12,7 @@ import { execa, type ResultPromise } from 'execa'
 import { simpleGit } from 'simple-git'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Store } from '../node/store/store.ts'
+import { runPython, smallSource, trainerDir } from './trainer-helpers.ts'
 
 const bin = fileURLToPath(new URL('../bin/loopnet.js', import.meta.url))
 const fixtureTrainer = fileURLToPath(new URL('./fixtures/agent/trainer', import.meta.url))
@@ -100,6 +101,29 @@ describe('loopnet start (real trainer)', () => {
     const s = await status(dataDir)
     expect(s).toMatchObject({ running: false, counts: { total: 2, crash: 0 } })
     expect((s.best as { tier: string }).tier).toMatch(/^cpu-\d+c$/)
+  })
+
+  it('trains on the --corpus it is given, in the swarm of that corpus', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-cli-corpus-'))
+    // An empty cache and a stray $LOOPNET_CORPUS: a trainer handed anything but the given
+    // corpus finds no data and crashes.
+    const env = { LOOPNET_CACHE: join(dataDir, 'cache'), LOOPNET_CORPUS: '0'.repeat(64) }
+    const run = start(
+      ['--data-dir', dataDir, '--corpus', smallSource, '--budget', '2', '--max-experiments', '1'],
+      env,
+    )
+    const result = await run.child
+    expect(result.exitCode, result.stderr).toBe(0)
+    const finished = run.events.find((e) => e.event === 'experiment-finished')
+    const record = finished?.record as { status: string; genesis: string; valBpb: number }
+    expect(record.status).toBe('keep')
+    expect(record.valBpb).toBeGreaterThan(0)
+    const prepared = await runPython(
+      join(trainerDir, 'prepare.py'),
+      ['--genesis', '--source', smallSource],
+      { env },
+    )
+    expect(record.genesis).toBe(prepared.stdout.trim())
   })
 
   it('stops cleanly on SIGTERM: the run is killed and recorded as interrupted, nothing published', async () => {

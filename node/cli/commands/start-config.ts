@@ -27,6 +27,8 @@ export interface StartOptions {
   seed: number
   minDelta: number
   python: string
+  /** A UTF-8 text file or folder to train on instead of the pinned default corpus (absolute). */
+  corpus: string | undefined
   pipeline: boolean
   llm: LlmSettings | undefined
   network: NetworkOptions
@@ -56,6 +58,7 @@ export type StartFlags = Partial<
     | 'seed'
     | 'min-delta'
     | 'python'
+    | 'corpus'
     | 'base-url'
     | 'api-key'
     | 'model',
@@ -112,6 +115,7 @@ export function resolveStartOptions(
     seed,
     minDelta,
     python: flags.python ?? pythonPath(),
+    corpus: flags.corpus === undefined ? undefined : resolve(flags.corpus),
     pipeline: flags['no-pipeline'] !== true,
     llm: proposer === 'llm' ? resolveLlm(flags, env, dataDir) : undefined,
     network: resolveNetwork(flags),

@@ -48,6 +48,8 @@ Options:
   --seed N               seed of the built-in proposer (default 0)
   --min-delta X          keep only gains larger than X bpb (default 0)
   --python PATH          python interpreter (default: /usr/bin/python3 or $LOOPNET_PYTHON)
+  --corpus PATH          train on this UTF-8 text file or folder instead of the default corpus
+                         (prepared on first use; a different corpus is a different swarm)
   --no-pipeline          do not prepare the next proposal while training, nor the next
                          interpreter (imports) during the current run's eval
   --json                 one JSON object per event on stdout
@@ -62,19 +64,41 @@ export class PrepareFailedError extends Error {
   override name = 'PrepareFailedError'
 }
 
-async function genesisOf(python: string, signal: AbortSignal): Promise<string> {
-  const res = await execa(python, [join(trainerDir, 'prepare.py'), '--genesis'], {
-    cancelSignal: signal,
-    reject: false,
-    stderr: 'inherit',
-  })
+/** The corpus this node trains on, as prepare.py reports it (building its data on first use). */
+interface CorpusInfo {
+  /** The swarm: every node with the same genesis trains on the same data and baseline. */
+  genesis: string
+  /** Handed to the trainer as $LOOPNET_CORPUS, so it loads the data the genesis names. */
+  corpusSha256: string
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/
+
+async function prepareCorpus(
+  python: string,
+  source: string | undefined,
+  signal: AbortSignal,
+): Promise<CorpusInfo> {
+  const args = [join(trainerDir, 'prepare.py'), '--json']
+  if (source !== undefined) args.push('--source', source)
+  const res = await execa(python, args, { cancelSignal: signal, reject: false, stderr: 'inherit' })
   if (signal.aborted) throw signal.reason
-  const genesis = `${res.stdout}`.trim().split('\n').at(-1) ?? ''
-  if (res.exitCode !== 0 || !/^[0-9a-f]{64}$/.test(genesis))
-    throw new PrepareFailedError(
-      `prepare.py --genesis failed (exit ${res.exitCode}); see its output above`,
-    )
-  return genesis
+  let info: { genesis?: unknown; corpus_sha256?: unknown } = {}
+  try {
+    info = JSON.parse(`${res.stdout}`.trim().split('\n').at(-1) ?? '')
+  } catch {
+    // reported below with the exit code
+  }
+  const { genesis, corpus_sha256: corpusSha256 } = info
+  if (
+    res.exitCode !== 0 ||
+    typeof genesis !== 'string' ||
+    !SHA256_HEX.test(genesis) ||
+    typeof corpusSha256 !== 'string' ||
+    !SHA256_HEX.test(corpusSha256)
+  )
+    throw new PrepareFailedError(`prepare.py failed (exit ${res.exitCode}); see its output above`)
+  return { genesis, corpusSha256 }
 }
 
 /** The tier's default budget, from the trainer's own tier table (imports torch: ~1-2 s). */
@@ -114,6 +138,7 @@ const command: Command = {
         seed: { type: 'string' },
         'min-delta': { type: 'string' },
         python: { type: 'string' },
+        corpus: { type: 'string' },
         'no-pipeline': { type: 'boolean' },
         json: { type: 'boolean' },
         'base-url': { type: 'string' },
@@ -128,12 +153,13 @@ const command: Command = {
     const opts = resolveStartOptions(values as StartFlags)
     const store = new Store(join(opts.dataDir, 'store.sqlite'))
     try {
-      const [genesis, budgetSeconds, baselineText, program] = await Promise.all([
-        genesisOf(opts.python, signal),
+      const [corpus, budgetSeconds, baselineText, program] = await Promise.all([
+        prepareCorpus(opts.python, opts.corpus, signal),
         opts.budgetSeconds ?? defaultBudget(opts.python, signal),
         readFile(join(trainerDir, 'train.py'), 'utf8'),
         readProgram(),
       ])
+      const { genesis } = corpus
       const compile = pyCompileCheck(opts.python)
       const builtin = new BuiltinProposer({ seed: opts.seed, baselineText })
       let proposer: Proposer = builtin
@@ -166,6 +192,8 @@ const command: Command = {
         baselineText,
         python: opts.python,
         trainerDir,
+        // Always named, so a stray $LOOPNET_CORPUS cannot train on data the genesis does not name.
+        env: { LOOPNET_CORPUS: corpus.corpusSha256 },
         budgetSeconds,
         ...(opts.graceSeconds !== undefined ? { graceSeconds: opts.graceSeconds } : {}),
         minDelta: opts.minDelta,
