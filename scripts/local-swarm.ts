@@ -86,19 +86,25 @@ function printLeaderboard(): void {
   })
 }
 
-/** The final board, read from the first node's store once every node has stopped. */
+/**
+ * Nodes in the order they exited. The last one was in the swarm while every other node still
+ * published, so its store holds the whole log; the first to finish missed the others' last runs.
+ */
+const exited: LoopnetProcess[] = []
+
+/** The final board, read from the store of the node that stopped last. */
 async function printFinalLeaderboard(): Promise<void> {
-  const first = nodes[0]
-  if (first === undefined) return
+  const last = exited.at(-1) ?? nodes.at(-1)
+  if (last === undefined) return
   const res = await execa(
     process.execPath,
-    [LOOPNET_BIN, 'leaderboard', '--data-dir', first.dataDir],
+    [LOOPNET_BIN, 'leaderboard', '--data-dir', last.dataDir],
     {
       reject: false,
     },
   )
   if (res.exitCode === 0)
-    process.stdout.write(`\nfinal leaderboard (${first.name}):\n${res.stdout}\n`)
+    process.stdout.write(`\nfinal leaderboard (${last.name}):\n${res.stdout}\n`)
 }
 
 function watch(node: LoopnetProcess): void {
@@ -126,6 +132,7 @@ try {
       readyTimeoutMs: 600_000,
     })
     nodes.push(node)
+    node.proc.once('exit', () => exited.push(node))
     watch(node)
     say(name, `listening on ${node.multiaddrs.join(' ')}`)
   }
