@@ -2,9 +2,10 @@
  * A local swarm: N `loopnet start` nodes on this machine (CPU, built-in proposer, a short
  * budget), the first starting a new swarm and the others joining it by its multiaddr. Prints
  * what each node does and, after every finished experiment, the network leaderboard as the
- * first node sees it. Ctrl-C stops them all (each finishes cleanly; rerunning resumes).
+ * first running node sees it. Ctrl-C stops them all (each finishes cleanly; rerunning resumes).
  *
  *   node scripts/local-swarm.ts [--nodes 3] [--budget 30] [--max-experiments N] [--dir DIR]
+ *                               [--corpus PATH]
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     budget: { type: 'string', default: '30' },
     'max-experiments': { type: 'string' },
     dir: { type: 'string', default: '.loopnet/swarm' },
+    // every node the same corpus: it is part of the genesis, so of the swarm
+    corpus: { type: 'string' },
   },
 })
 const count = Number(values.nodes)
@@ -32,6 +35,7 @@ const common = [
   ...(values['max-experiments'] !== undefined
     ? ['--max-experiments', values['max-experiments']]
     : []),
+  ...(values.corpus !== undefined ? ['--corpus', resolve(values.corpus)] : []),
 ]
 
 const nodes: LoopnetProcess[] = []
