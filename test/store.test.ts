@@ -293,6 +293,24 @@ describe('NetworkStore', () => {
     await vi.waitFor(() => expect(reader.counts().total).toBe(4), { timeout: 5000, interval: 20 })
   })
 
+  it('serves sync pages only from committed records, so a crash cannot reuse a served idx', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'loopnet-serve-'))
+    const path = join(dir, 'store.sqlite')
+    const store = new Store(path)
+    stores.push(store)
+    const reader = new Store(path)
+    stores.push(reader)
+    const net = new NetworkStore(store, GENESIS)
+    const key = await generateKeyPair('Ed25519')
+    for (const seq of [1, 2]) net.add(await signRecord(makeFields(key, { seq }), key))
+    expect(reader.counts().total).toBe(0) // in the open group
+    const page = net.recordsSince(0, 10)
+    expect(page.records).toHaveLength(2)
+    // what a peer now holds as its cursor is on disk: another connection sees it
+    expect(reader.counts().total).toBe(2)
+    expect(new NetworkStore(reader, GENESIS).recordsSince(0, 10).cursor).toBe(page.cursor)
+  })
+
   it('keeps sync cursors per peer (and per genesis) across a reopen', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'loopnet-cursors-'))
     const path = join(dir, 'store.sqlite')

@@ -367,12 +367,21 @@ export class Store implements LeaderboardSource {
   /**
    * Signed records of a genesis stored after a cursor (an idx), oldest first, as they travel:
    * for the sync protocol. Unsigned (solo) records cannot be served and are skipped.
+   * Only durable rows are served: the peer keeps the last idx as its cursor, and a crash that
+   * rolled back an open group would hand those idx values to other records, which the peer's
+   * next sync would then skip. So an open group commits first, and a checkpoint syncs the WAL
+   * (the group committed without fsync; a power loss must not roll back what a peer's cursor
+   * has passed). Sync pages are rare next to gossip: the fsync is not on the gossip path.
    */
   signedRecordsSince(
     genesis: string,
     cursor: number,
     limit: number,
   ): { records: SignedRecord[]; cursor: number } {
+    if (this.groupOpen) {
+      this.commitGroup()
+      this.db.exec('PRAGMA wal_checkpoint(PASSIVE)')
+    }
     const rows = this.prepare(
       `SELECT * FROM records INDEXED BY records_signed
         WHERE genesis = ? AND signature IS NOT NULL AND idx > ? ORDER BY idx LIMIT ?`,
