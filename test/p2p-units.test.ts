@@ -7,10 +7,12 @@ import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { createPeerScoreParams, validatePeerScoreParams } from '@libp2p/gossipsub/score'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { attachNetworkView } from '../node/cli/commands/start-network-view.ts'
 import { peerScoreParams, SCORE_THRESHOLDS } from '../node/p2p/gossip/scoring-parameters.ts'
 import { StoreAfterForward } from '../node/p2p/gossip/store-after-forward.ts'
 import { toTopicValidatorResult } from '../node/p2p/gossip/validator.ts'
 import { InvalidIdentityError, loadOrCreateIdentity } from '../node/p2p/identity.ts'
+import { LoopnetNode } from '../node/p2p/node.ts'
 import { buildPage } from '../node/p2p/sync/sync.ts'
 import { NetworkStore } from '../node/store/network-store.ts'
 import { Store } from '../node/store/store.ts'
@@ -148,6 +150,39 @@ describe('gossiped records stored after the forward', () => {
     held.flush()
     expect(store.has(three.id)).toBe(true)
     expect(storedInOrder).toEqual([2, 1, 3])
+    sqlite.close()
+  })
+})
+
+describe("the network view of 'loopnet start'", () => {
+  it("blanks control characters in a peer's signed description and in refusal messages", async () => {
+    const key = await generateKeyPair('Ed25519')
+    const sqlite = new Store(join(dir, 'view.sqlite'))
+    const node = await LoopnetNode.create({
+      genesis: GENESIS,
+      dataDir: join(dir, 'view'),
+      listen: [],
+      store: new NetworkStore(sqlite, GENESIS),
+    })
+    const lines: string[] = []
+    const detach = attachNetworkView(node, 'plain', (text) => lines.push(text))
+    // clear the screen, retitle the terminal, then a fake log line of our own
+    const hostile = 'tweak lr\u001b[2J\u001b]0;pwned\u0007\nloopnet: rebase adopted 0123'
+    const record = await signRecord(makeFields(key, { description: hostile }), key)
+    node.safeDispatch('record', { ...record, via: 'gossip', from: 'peer' })
+    node.safeDispatch('record:invalid', {
+      via: 'gossip',
+      from: 'peer',
+      code: 'SCHEMA',
+      verdict: 'reject',
+      message: `bad tier \u001b[31mred\r`,
+    })
+    detach()
+    const printed = lines.slice(-2).join('')
+    expect(printed.split('\n')).toHaveLength(3) // two lines, each ended by its newline
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+    expect(printed.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
+    expect(printed).toContain('tweak lr')
     sqlite.close()
   })
 })

@@ -2,6 +2,8 @@
  * How `loopnet start` shows the network: where others can dial this node, peers coming and
  * going, records arriving from peers, records refused. Same three modes as the loop's view.
  */
+
+import { oneLine } from '../../leaderboard/format.ts'
 import type {
   RecordEventDetail,
   RecordRejectedDetail,
@@ -70,7 +72,8 @@ export function attachNetworkView(
         parentHash: r.parentHash,
         description: r.description,
       },
-      `peer   ${shortPeer(r.author)} #${r.seq} ${r.status} ${bpb} ${r.description} (${d.via})`,
+      // a peer signed the description, not vetted it: escape codes would reach the terminal
+      `peer   ${shortPeer(r.author)} #${r.seq} ${r.status} ${bpb} ${oneLine(r.description)} (${d.via})`,
     )
   }
   const onInvalid = (evt: CustomEvent<RecordRejectedDetail>): void => {
@@ -78,7 +81,7 @@ export function attachNetworkView(
     emit(
       'record-invalid',
       { ...d },
-      `peer   refused a record from ${shortPeer(d.from)}: ${d.code} (${d.verdict}) ${d.message}`,
+      `peer   refused a record from ${shortPeer(d.from)}: ${d.code} (${d.verdict}) ${oneLine(d.message)}`,
     )
   }
   const onSync = (evt: CustomEvent<SyncDoneDetail>): void => {

@@ -3,6 +3,7 @@
  * JSON object per event with --json. Subscribes to the loop's typed events; no logic.
  */
 import type { AgentLoop, AgentLoopEvents } from '../../../agent/loop.ts'
+import { oneLine } from '../../leaderboard/format.ts'
 
 type Write = (text: string) => void
 
@@ -61,7 +62,7 @@ export function attachView(
     ),
   )
   on('experiment-started', (d) => {
-    current = `#${d.seq} ${d.description}`
+    current = `#${d.seq} ${oneLine(d.description)}`
     if (!tty) line(`start  ${current} (${d.source}, budget ${d.budgetSeconds} s)`)
   })
   on('progress', (d) => {
@@ -84,7 +85,7 @@ export function attachView(
         ? ` (${signed(r.valBpb - d.parentValBpb)})`
         : ''
     line(
-      `${r.status.padEnd(7)} #${r.seq} ${bpb}${delta} ${d.local.commit.slice(0, 7)} ${r.description}  [${d.phases.total.toFixed(1)} s]`,
+      `${r.status.padEnd(7)} #${r.seq} ${bpb}${delta} ${d.local.commit.slice(0, 7)} ${oneLine(r.description)}  [${d.phases.total.toFixed(1)} s]`,
     )
   })
   on('proposal-rejected', (d) =>
@@ -96,7 +97,7 @@ export function attachView(
     ),
   )
   on('experiment-interrupted', (d) =>
-    line(`interrupted #${d.seq} ${d.description} (not recorded; it will be retried)`),
+    line(`interrupted #${d.seq} ${oneLine(d.description)} (not recorded; it will be retried)`),
   )
   on('rebase-started', (d) =>
     line(
@@ -145,8 +146,12 @@ function signed(x: number): string {
   return `${x >= 0 ? '+' : ''}${x.toFixed(6)}`
 }
 
+/**
+ * An error's first line, control characters blanked: messages may quote an LLM's reply or a
+ * peer's record, and a terminal would obey escape codes in them.
+ */
 function firstLine(text: string): string {
-  return text.split('\n')[0] ?? ''
+  return oneLine(text.split('\n')[0] ?? '')
 }
 
 /** JSON events leave out the train file text (big, and in the store anyway). */
