@@ -3,7 +3,7 @@
  * clean SIGTERM mid-run, and a SIGKILL mid-run followed by a resume that loses nothing and
  * repairs results.tsv and git from the store.
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -147,6 +147,23 @@ describe('loopnet start (real trainer)', () => {
       counts: { total: 0 },
       interrupted: { seq: 1, description: 'baseline' },
     })
+  })
+})
+
+describe('loopnet start (usage)', () => {
+  it('refuses a budget or grace whose records every peer would refuse, before any run', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-cli-usage-'))
+    for (const [flags, message] of [
+      [['--budget', '301'], /--budget may be at most 300 s/],
+      [['--grace', '2941'], /--grace may be at most 2940 s/],
+    ] as const) {
+      const res = await execa(process.execPath, [bin, 'start', '--data-dir', dataDir, ...flags], {
+        reject: false,
+      })
+      expect(res.exitCode).toBe(2)
+      expect(res.stderr).toMatch(message)
+    }
+    expect(existsSync(join(dataDir, 'store.sqlite'))).toBe(false) // refused before anything ran
   })
 })
 

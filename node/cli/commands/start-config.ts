@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { pythonPath } from '../../../agent/paths.ts'
+import { MAX_TOTAL_SECONDS, MAX_TRAINING_SECONDS } from '../../../protocol/constants.ts'
 import { CliUsageError } from '../errors.ts'
 
 export interface LlmSettings {
@@ -81,6 +82,23 @@ export function resolveDataDir(
   return resolve(flag ?? env.LOOPNET_DATA_DIR ?? '.loopnet')
 }
 
+/**
+ * A record's seconds must pass every peer's plausibility bounds (protocol/constants.ts), or the
+ * node could not publish the run it spent them on (and would stop on it at every start). The
+ * runner kills a run at 2x budget + grace: the budget is at most half of MAX_TRAINING_SECONDS
+ * (300 s, the GPU tier's), and 2x that + grace stays a minute under MAX_TOTAL_SECONDS.
+ */
+export const MAX_BUDGET_SECONDS = MAX_TRAINING_SECONDS / 2
+export const MAX_GRACE_SECONDS = MAX_TOTAL_SECONDS - MAX_TRAINING_SECONDS - 60
+
+function atMost(name: string, value: number | undefined, max: number): number | undefined {
+  if (value !== undefined && value > max)
+    throw new CliUsageError(
+      `--${name} may be at most ${max} s (records beyond it are refused by every peer), got ${value}`,
+    )
+  return value
+}
+
 function positive(name: string, text: string | undefined, integer = false): number | undefined {
   if (text === undefined) return undefined
   const v = Number(text)
@@ -108,8 +126,8 @@ export function resolveStartOptions(
   return {
     dataDir,
     proposer,
-    budgetSeconds: positive('budget', flags.budget),
-    graceSeconds: flags.grace === undefined ? undefined : (positive('grace', flags.grace) ?? 0),
+    budgetSeconds: atMost('budget', positive('budget', flags.budget), MAX_BUDGET_SECONDS),
+    graceSeconds: atMost('grace', positive('grace', flags.grace), MAX_GRACE_SECONDS),
     maxExperiments: maxExperiments(flags['max-experiments'], flags.serve === true),
     json: flags.json === true,
     seed,

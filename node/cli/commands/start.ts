@@ -42,8 +42,9 @@ Options:
   --serve                stay in the swarm after the loop ends (relay, serve files and the
                          leaderboard) until a signal; with --max-experiments 0, never train
   --proposer NAME        builtin (offline, default) or llm
-  --budget SECONDS       training time budget per experiment (default: the tier's, CPU 60, GPU 300)
-  --grace SECONDS        extra time before a run is killed at 2x budget (default 60)
+  --budget SECONDS       training time budget per experiment (default: the tier's, CPU 60, GPU 300;
+                         at most 300, so that peers accept the records)
+  --grace SECONDS        extra time before a run is killed at 2x budget (default 60, at most 2940)
   --max-experiments N    stop after N experiments (default: run forever)
   --seed N               seed of the built-in proposer (default 0)
   --min-delta X          keep only gains larger than X bpb (default 0)
