@@ -48,6 +48,11 @@ export interface ResultSink {
   publish(result: ExperimentFields, signal?: AbortSignal, local?: LocalRun): Promise<void>
   /** This author's experiments in seq order, with their local facts: what resume reads. */
   ownRuns(author: string, signal?: AbortSignal): Promise<PublishedRun[]>
+  /**
+   * The highest seq of any record by this author that the node holds (0 when none), own runs
+   * or not: an identity reused with a fresh store gets its old records back from peers.
+   */
+  maxSeq(author: string): Promise<number>
 }
 
 /** A best-known train file for a tier, as the leaderboard sees it. */

@@ -314,7 +314,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
         const proposeSeconds = (performance.now() - iterationStart) / 1000
 
         // 2. train, with the next proposal prepared meanwhile
-        const seq = this.nextSeq
+        let seq = await this.claimSeq()
         const logPath = join(this.init.dataDir, 'logs', `${seq}.log`)
         const gitStart = performance.now()
         await this.workspace.writeTrainFile(proposal.text)
@@ -388,6 +388,8 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
                 parentValBpb: parent.baseline ? undefined : parent.valBpb,
                 minDelta: this.init.minDelta ?? 0,
               })
+        // again: a sync during the run may have brought back records of ours (see claimSeq)
+        seq = await this.claimSeq()
         const record = this.buildRecord(seq, proposal, parent, status, outcome, recordParentHash)
         const message = this.commitMessage(record, parent, proposal, outcome, remeasure, verdict)
         let t = performance.now()
@@ -523,6 +525,17 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       source: 'baseline',
       parentText: parent.text,
     }
+  }
+
+  /**
+   * The seq of the next record: past this node's own runs and past every record of its author
+   * the node holds. An identity reused with a fresh store gets its old records back by sync,
+   * without local facts; a seq at or below them would be a fork that every peer (and the
+   * store) refuses, and the run would be lost.
+   */
+  private async claimSeq(): Promise<number> {
+    this.nextSeq = Math.max(this.nextSeq, (await this.init.sink.maxSeq(this.init.author)) + 1)
+    return this.nextSeq
   }
 
   // ---------------------------------------------------------------------------------------

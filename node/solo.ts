@@ -45,6 +45,10 @@ export class SoloSink implements ResultSink {
     signal?.throwIfAborted()
     return this.store.ownRuns(author)
   }
+
+  async maxSeq(author: string): Promise<number> {
+    return this.store.maxSeq(author)
+  }
 }
 
 export class SoloSwarmView implements SwarmView {

@@ -33,6 +33,10 @@ export class SwarmSink implements ResultSink {
     signal?.throwIfAborted()
     return this.store.ownRuns(author)
   }
+
+  async maxSeq(author: string): Promise<number> {
+    return this.store.maxSeq(author)
+  }
 }
 
 /**

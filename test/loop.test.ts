@@ -224,6 +224,35 @@ describe('AgentLoop', () => {
     expect(await runOnce(3)).toEqual(first)
   })
 
+  it("numbers its runs past its author's records it holds without local facts", async () => {
+    const { loop, store, dataDir } = await makeLoop(new BuiltinProposer(), { maxExperiments: 2 })
+    const author = loop.init.author
+    // an identity reused with a fresh store: peers sync its old records back, no local facts
+    for (const seq of [1, 2, 3])
+      store.insertRecord({
+        genesis: 'g-test',
+        author,
+        seq,
+        parentHash: '',
+        fileHash: sha256Hex(`before the store was lost ${seq}`),
+        diff: '',
+        status: 'discard',
+        valBpb: 3,
+        trainingSeconds: 1,
+        totalSeconds: 2,
+        numSteps: 1,
+        totalTokens: 1,
+        peakMemMb: 0,
+        tier: 'cpu-2c',
+        description: 'from before the store was lost',
+        createdAt: 1,
+      })
+    await loop.run(AbortSignal.timeout(60_000))
+    // seq 1 and 2 again would be forks: the store keeps the first record of an (author, seq)
+    expect(store.ownRuns(author).map((r) => r.fields.seq)).toEqual([4, 5])
+    await expectConsistent(dataDir, store, author)
+  })
+
   it('gives up when the unmodified baseline keeps crashing', async () => {
     const broken = baseline.replace('import math', 'import math\nraise SystemExit(3)')
     const { loop, store } = await makeLoop(new BuiltinProposer(), {
