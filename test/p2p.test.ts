@@ -135,6 +135,23 @@ describe('loopnet swarm on loopback', () => {
     expect(d.events.filter((e) => e.event === 'record').every((e) => e.via === 'sync')).toBe(true)
   })
 
+  it('a late joiner whose first sync breaks off tries again and gets the whole log', async () => {
+    const c = node('C')
+    const expected = node('A').recordIds()
+    await c.request({ cmd: 'fail-syncs', count: 1 }, 'failing-syncs')
+    const f = await start('F', [c])
+    await c.waitFor((e) => e.event === 'sync-refused', EVENT_MS, 'a refused sync page')
+    const synced = await f.waitFor(
+      (e) => e.event === 'sync' && e.peer === c.peerId,
+      EVENT_MS,
+      'sync after the retry',
+    )
+    expect(synced.added).toBe(expected.size)
+    expect(f.recordIds()).toEqual(expected)
+    await f.stop()
+    nodes.delete('F')
+  })
+
   it('keeps its peer id (and 0600 identity file) across a restart', async () => {
     const d = node('D')
     const before = d.peerId

@@ -6,6 +6,7 @@
  * it, before any further I/O is handled (gossip/store-after-forward.ts). Startable: start/stop
  * are idempotent.
  */
+import { setTimeout as delay } from 'node:timers/promises'
 import type { GossipsubMessage } from '@libp2p/gossipsub'
 import type { IdentifyResult, PeerId, PrivateKey, Startable } from '@libp2p/interface'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
@@ -49,6 +50,14 @@ export interface LoopnetNodeInit {
   /** Use this key instead of <dataDir>/identity.key. */
   privateKey?: PrivateKey
 }
+
+/**
+ * A failed sync from a peer that is still connected (a stream reset, a busy peer past the
+ * timeout) is tried again after SYNC_RETRY_MIN_MS, doubling, SYNC_RETRIES times: until then a
+ * late joiner would lack the log until another peer connected or a gossip gap showed.
+ */
+const SYNC_RETRY_MIN_MS = 1_000
+const SYNC_RETRIES = 5
 
 /** A record this node signed and queued for gossip. */
 export interface PublishedRecord extends EncodedRecord {
@@ -346,16 +355,23 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
       this.syncAgain.add(key)
       return
     }
+    const signal = this.stopController.signal
     const run = (async () => {
+      let failures = 0
       do {
         this.syncAgain.delete(key)
         try {
           await this.syncFrom(peer)
+          failures = 0
         } catch (err) {
-          if (this.stopController.signal.aborted) return
+          if (signal.aborted) return
           this.host.logger.forComponent('loopnet:sync')('sync from %p failed: %e', peer, err)
+          if (failures < SYNC_RETRIES && this.host.getConnections(peer).length > 0) {
+            await delay(SYNC_RETRY_MIN_MS * 2 ** failures++, undefined, { signal }).catch(() => {})
+            this.syncAgain.add(key)
+          }
         }
-      } while (this.syncAgain.has(key) && !this.stopController.signal.aborted)
+      } while (this.syncAgain.has(key) && !signal.aborted)
     })().finally(() => this.syncing.delete(key))
     this.syncing.set(key, run)
   }

@@ -8,6 +8,7 @@
  *
  * Commands: publish {fields?, size?} | publish-bad {kind, parentHash?} | put-file {text, hash?} (a hash the
  * text does not have plants a lie, for the lying-peer test) |
+ * fail-syncs {count} (the next count sync pages served fail) |
  * fetch {hash} | score {peer, below?} | peers | count | stats | dial {addr} | stop. Each may carry "req", echoed back.
  */
 import { randomBytes } from 'node:crypto'
@@ -17,6 +18,7 @@ import { parseArgs } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
 import { PublishQueue } from '../../node/p2p/gossip/publish-queue.ts'
 import { loadOrCreateIdentity } from '../../node/p2p/identity.ts'
+import type { RecordPage } from '../../node/p2p/interfaces.ts'
 import { LoopnetNode } from '../../node/p2p/node.ts'
 import { NetworkStore, StoreSyncCursors } from '../../node/store/network-store.ts'
 import { Store } from '../../node/store/store.ts'
@@ -60,13 +62,26 @@ function emit(event: string, fields: Record<string, unknown> = {}): void {
 
 /**
  * The real store, plus files planted under hashes they do not have: a lying peer, which the
- * real store refuses to be (it verifies every file it stores). Test-only, and only here.
+ * real store refuses to be (it verifies every file it stores), and sync pages it can be told
+ * to fail. Test-only, and only here.
  */
 class LyingNetworkStore extends NetworkStore {
   readonly lies = new Map<string, string>()
 
   override getFile(hash: string): string | undefined {
     return this.lies.get(hash) ?? super.getFile(hash)
+  }
+
+  /** Sync pages to fail before serving again: a peer that breaks off a sync, for the retry test. */
+  failSyncs = 0
+
+  override recordsSince(cursor: number, limit: number): RecordPage {
+    if (this.failSyncs > 0) {
+      this.failSyncs--
+      emit('sync-refused', { cursor })
+      throw new Error('planted sync failure')
+    }
+    return super.recordsSince(cursor, limit)
   }
 
   putFile(text: string, hash?: string): string {
@@ -229,6 +244,10 @@ async function handle(c: Command): Promise<void> {
       )
       return
     }
+    case 'fail-syncs':
+      store.failSyncs = Number(c.count ?? 1)
+      emit('failing-syncs', { req, count: store.failSyncs })
+      return
     case 'put-file':
       emit('file-stored', {
         req,
