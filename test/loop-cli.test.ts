@@ -5,6 +5,7 @@
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
+import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -150,7 +151,7 @@ describe('loopnet start (real trainer)', () => {
   })
 })
 
-describe('loopnet start (usage)', () => {
+describe('loopnet start (bad input)', () => {
   it('refuses a budget or grace whose records every peer would refuse, before any run', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-cli-usage-'))
     for (const [flags, message] of [
@@ -164,6 +165,52 @@ describe('loopnet start (usage)', () => {
       expect(res.stderr).toMatch(message)
     }
     expect(existsSync(join(dataDir, 'store.sqlite'))).toBe(false) // refused before anything ran
+  })
+
+  it('stops with one line, not a stack, on a corrupt identity file, and leaves the file', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-cli-identity-'))
+    writeFileSync(join(dataDir, 'identity.key'), 'not a key')
+    const res = await execa(
+      process.execPath,
+      ['--no-warnings', bin, 'start', '--data-dir', dataDir, '--max-experiments', '1'],
+      { reject: false, env: { LOOPNET_TRAINER_DIR: fixtureTrainer } },
+    )
+    expect(res.exitCode).toBe(1)
+    expect(res.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^loopnet: .*identity\.key is not a libp2p private key \(.*move it away/,
+      ),
+    ])
+    expect(readFileSync(join(dataDir, 'identity.key'), 'utf8')).toBe('not a key')
+  })
+
+  it('stops with one line naming the address when its listen port is taken', async () => {
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    const port = (taken.address() as AddressInfo).port
+    const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-cli-port-'))
+    const res = await execa(
+      process.execPath,
+      [
+        '--no-warnings',
+        bin,
+        'start',
+        '--data-dir',
+        dataDir,
+        '--listen',
+        `/ip4/127.0.0.1/tcp/${port}`,
+        '--max-experiments',
+        '1',
+      ],
+      { reject: false, env: { LOOPNET_TRAINER_DIR: fixtureTrainer } },
+    )
+    await new Promise((resolve) => taken.close(resolve))
+    expect(res.exitCode).toBe(1)
+    expect(res.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(`^loopnet: cannot listen on /ip4/127.0.0.1/tcp/${port} \\(listen EADDRINUSE`),
+      ),
+    ])
   })
 })
 

@@ -26,6 +26,9 @@ const USER_ERROR_NAMES = new Set([
   'AmbiguousPrefixError',
   'BadHashError',
   'NoDiffError',
+  'StoreSchemaError',
+  'InvalidIdentityError',
+  'ListenFailedError',
 ])
 
 function version(): string {

@@ -28,9 +28,14 @@ export async function loadOrCreateIdentity(dataDir: string): Promise<PrivateKey>
     try {
       key = privateKeyFromProtobuf(bytes)
     } catch (err) {
-      throw new InvalidIdentityError(`${path}: ${(err as Error).message}`)
+      throw new InvalidIdentityError(
+        `${path} is not a libp2p private key (${(err as Error).message}); it is left as is: move it away to start under a new peer id`,
+      )
     }
-    if (key.type !== 'Ed25519') throw new InvalidIdentityError(`${path}: ${key.type}, want Ed25519`)
+    if (key.type !== 'Ed25519')
+      throw new InvalidIdentityError(
+        `${path} holds a ${key.type} key; records are signed with Ed25519`,
+      )
     return key
   }
   const key = await generateKeyPair('Ed25519')

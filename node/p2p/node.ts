@@ -59,6 +59,23 @@ export interface LoopnetNodeInit {
 const SYNC_RETRY_MIN_MS = 1_000
 const SYNC_RETRIES = 5
 
+/** The host could not listen on a configured address (in use, not this machine's, no rights). */
+export class ListenFailedError extends Error {
+  override name = 'ListenFailedError'
+}
+
+/** libp2p's error for failed listen addresses, as one line a user can act on; others as they are. */
+function listenError(err: unknown): unknown {
+  if (!(err instanceof Error) || err.name !== 'UnsupportedListenAddressesError') return err
+  // libp2p lists each failed address with its cause: "  /ip4/.../tcp/N: Error: listen EADDRINUSE: ..."
+  const failures = [...err.message.matchAll(/^\s*(\/\S+): (?:\w*Error: )?(.*)$/gm)].map(
+    ([, addr, cause]) => `${addr} (${cause})`,
+  )
+  return new ListenFailedError(
+    `cannot listen on ${failures.length > 0 ? failures.join(', ') : err.message}: is another process using the port? listen on another one (tcp/0 picks any free port)`,
+  )
+}
+
 /** A record this node signed and queued for gossip. */
 export interface PublishedRecord extends EncodedRecord {
   /** Resolves once gossipsub sent it to at least one peer (PublishStoppedError if stopped first). */
@@ -151,7 +168,15 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
     // identified (identify tells us its protocols, hence its genesis).
     this.host.addEventListener('peer:identify', this.onIdentify)
     pubsub.addEventListener('gossipsub:message', this.onGossipMessage)
-    await this.host.start()
+    try {
+      await this.host.start()
+    } catch (err) {
+      this.host.removeEventListener('peer:identify', this.onIdentify)
+      pubsub.removeEventListener('gossipsub:message', this.onGossipMessage)
+      pubsub.topicValidators.delete(this.topic)
+      this.state = 'stopped'
+      throw listenError(err)
+    }
     pubsub.subscribe(this.topic)
     this.queue.start()
     this.state = 'started'
