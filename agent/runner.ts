@@ -6,6 +6,7 @@
 import { createWriteStream } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { StringDecoder } from 'node:string_decoder'
 import { execa, type ResultPromise } from 'execa'
 import { scanLine } from './constants.ts'
 import { type Progress, parseProgressLine, parseSummary, type Summary } from './summary.ts'
@@ -109,13 +110,20 @@ export function trainPrologue(text: string): string {
   return end < 0 ? '' : `${lines.slice(0, end + 1).join('\n')}\n`
 }
 
+/**
+ * The trainer's two output streams are read apart: Python writes a printed line and its newline
+ * separately, so a stderr write (a warning) can land between them, and a merged stream then
+ * breaks a summary line in two ("num_params_M: 0.1some warning"): a good run read as a crash.
+ */
+type OutputStream = 'stdout' | 'stderr'
+
 interface WarmProcess {
-  child: ResultPromise<{ stdin: 'pipe'; all: true; buffer: false; detached: true; reject: false }>
+  child: ResultPromise<{ stdin: 'pipe'; buffer: false; detached: true; reject: false }>
   cwd: string
   prologue: string
   /** Output before the run began (import warnings), replayed into its log. */
-  early: Buffer[]
-  onData: ((chunk: Buffer) => void) | undefined
+  early: Array<{ stream: OutputStream; chunk: Buffer }>
+  onData: ((stream: OutputStream, chunk: Buffer) => void) | undefined
   exited: boolean
 }
 
@@ -159,7 +167,6 @@ export class Runner {
       // own process group: the kill reaches torch's workers and compile subprocesses too
       detached: true,
       stdin,
-      all: true,
       buffer: false,
       reject: false,
       cleanup: false,
@@ -177,10 +184,12 @@ export class Runner {
     if (prologue === '') return
     const child = this.spawn(cwd, ['-c', WARM_PRELUDE, prologue], 'pipe') as WarmProcess['child']
     const warm: WarmProcess = { child, cwd, prologue, early: [], onData: undefined, exited: false }
-    child.all?.on('data', (chunk: Buffer) => {
-      if (warm.onData !== undefined) warm.onData(chunk)
-      else if (warm.early.length < 256) warm.early.push(chunk)
-    })
+    for (const stream of ['stdout', 'stderr'] as const) {
+      child[stream]?.on('data', (chunk: Buffer) => {
+        if (warm.onData !== undefined) warm.onData(stream, chunk)
+        else if (warm.early.length < 256) warm.early.push({ stream, chunk })
+      })
+    }
     void child.finally(() => {
       warm.exited = true
     })
@@ -237,34 +246,46 @@ export class Runner {
     if (req.signal.aborted) onAbort()
     else req.signal.addEventListener('abort', onAbort, { once: true })
 
-    let partial = ''
-    const onLine = (line: string): void => {
+    // Both streams feed the log and the crash tail (a traceback is on stderr); the summary is
+    // read from stdout's lines alone (see OutputStream).
+    const stdoutRing: string[] = []
+    const partial: Record<OutputStream, string> = { stdout: '', stderr: '' }
+    const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') }
+    const onLine = (stream: OutputStream, line: string): void => {
       ring.push(line)
       if (ring.length > RING_LINES) ring.shift()
+      if (stream === 'stdout') {
+        stdoutRing.push(line)
+        if (stdoutRing.length > RING_LINES) stdoutRing.shift()
+      }
       const progress = parseProgressLine(line)
       if (progress !== undefined) {
         firstStepAt ??= performance.now()
         req.onProgress?.(progress)
       }
     }
-    const onData = (chunk: Buffer): void => {
+    const onData = (stream: OutputStream, chunk: Buffer): void => {
       log.write(chunk)
-      const parts = (partial + chunk.toString('utf8')).split(/\r\n|\r|\n/)
-      partial = parts.pop() ?? ''
-      for (const line of parts) onLine(line)
+      const parts = (partial[stream] + decoders[stream].write(chunk)).split(/\r\n|\r|\n/)
+      partial[stream] = parts.pop() ?? ''
+      for (const line of parts) onLine(stream, line)
     }
     if (warm !== undefined) {
-      for (const chunk of warm.early.splice(0)) onData(chunk)
+      for (const { stream, chunk } of warm.early.splice(0)) onData(stream, chunk)
       warm.onData = onData
       warm.child.stdin?.end(`${req.trainFile}\n`)
     } else {
-      child.all?.on('data', onData)
+      for (const stream of ['stdout', 'stderr'] as const)
+        child[stream]?.on('data', (chunk: Buffer) => onData(stream, chunk))
     }
 
     const result = await child
     clearTimeout(timer)
     req.signal.removeEventListener('abort', onAbort)
-    if (partial !== '') onLine(partial)
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const rest = partial[stream] + decoders[stream].end()
+      if (rest !== '') onLine(stream, rest)
+    }
     await new Promise<void>((resolve) => log.end(resolve))
 
     const end = performance.now()
@@ -290,7 +311,7 @@ export class Runner {
         tail,
         timing,
       }
-    const parsed = parseSummary(ring)
+    const parsed = parseSummary(stdoutRing)
     if (parsed.ok && result.exitCode === 0) return { kind: 'ok', summary: parsed.summary, timing }
     if (!parsed.ok && (parsed.kind === 'fail' || parsed.kind === 'nan'))
       return { kind: 'crash', reason: parsed.kind, message: parsed.message, tail, timing }

@@ -64,6 +64,13 @@ describe('Runner', () => {
     expect(log).toContain('val_bpb:          1.234567')
   })
 
+  it('reads the summary whole when stderr lands between a line and its newline', async () => {
+    const out = await run('interleaved.py', runner(), new AbortController().signal)
+    expect(out).toMatchObject({ kind: 'ok', summary: { numSteps: 1, device: 'cpu-test' } })
+    const log = readFileSync(join(logs, 'interleaved.py.log'), 'utf8')
+    expect(log).toContain('UserWarning: something torch says')
+  })
+
   it.each([
     {
       file: 'raises.py',
