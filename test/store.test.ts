@@ -193,6 +193,17 @@ describe('Store', () => {
   })
 })
 
+/** A store file with a second connection on it (what another process would see) and a key. */
+async function writerAndReader() {
+  const path = join(await mkdtemp(join(tmpdir(), 'loopnet-group-')), 'store.sqlite')
+  const store = new Store(path)
+  stores.push(store)
+  const reader = new Store(path)
+  stores.push(reader)
+  const key = await generateKeyPair('Ed25519')
+  return { store, reader, net: new NetworkStore(store, GENESIS), key }
+}
+
 describe('NetworkStore', () => {
   it('adds a signed record once; a second record of the same (author, seq) is refused', async () => {
     const store = await open()
@@ -265,14 +276,7 @@ describe('NetworkStore', () => {
   })
 
   it('commits the records of a short window together, and before any own experiment', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'loopnet-group-'))
-    const path = join(dir, 'store.sqlite')
-    const store = new Store(path)
-    stores.push(store)
-    const reader = new Store(path)
-    stores.push(reader)
-    const net = new NetworkStore(store, GENESIS)
-    const key = await generateKeyPair('Ed25519')
+    const { store, reader, net, key } = await writerAndReader()
     const signed = await Promise.all(
       [1, 2, 3].map((seq) => signRecord(makeFields(key, { seq }), key)),
     )
@@ -294,14 +298,7 @@ describe('NetworkStore', () => {
   })
 
   it('serves sync pages only from committed records, so a crash cannot reuse a served idx', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'loopnet-serve-'))
-    const path = join(dir, 'store.sqlite')
-    const store = new Store(path)
-    stores.push(store)
-    const reader = new Store(path)
-    stores.push(reader)
-    const net = new NetworkStore(store, GENESIS)
-    const key = await generateKeyPair('Ed25519')
+    const { reader, net, key } = await writerAndReader()
     for (const seq of [1, 2]) net.add(await signRecord(makeFields(key, { seq }), key))
     expect(reader.counts().total).toBe(0) // in the open group
     const page = net.recordsSince(0, 10)
