@@ -214,6 +214,28 @@ describe('loopnet start (bad input)', () => {
   })
 })
 
+describe('loopnet train', () => {
+  it('exits 0 when stopped by a signal mid-run, as start does', async () => {
+    const child = execa(process.execPath, ['--no-warnings', bin, 'train'], {
+      reject: false,
+      env: {
+        LOOPNET_TRAINER_DIR: fixtureTrainer,
+        FIXTURE_STEPS: '1000',
+        FIXTURE_STEP_SECONDS: '0.1',
+      },
+    })
+    children.push(child)
+    await new Promise<void>((resolve) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('step ')) resolve()
+      })
+    })
+    child.kill('SIGTERM')
+    const res = await child
+    expect(res.exitCode).toBe(0)
+  })
+})
+
 describe('loopnet start (fixture trainer)', () => {
   it('loses nothing to a SIGKILL mid-run and resumes from the best kept commit', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-cli-kill-'))

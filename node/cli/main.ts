@@ -76,8 +76,8 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   try {
-    const code = await command.run(rest, controller.signal)
-    return interrupted && code === EXIT_OK ? EXIT_OK : code
+    // a command stopped by the first ^C or a SIGTERM says itself how that went (start: 0)
+    return await command.run(rest, controller.signal)
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

@@ -45,8 +45,11 @@ const command: Command = {
       forceKillAfterDelay: 5_000,
     } as const
     const prepared = await execa(python, [`${trainerDir}/prepare.py`], opts)
+    // stopped by the user (^C, SIGTERM), as `start` is: not a failure
+    if (signal.aborted) return 0
     if (prepared.exitCode !== 0) return prepared.exitCode ?? 1
     const trained = await execa(python, [values.file ?? `${trainerDir}/train.py`], opts)
+    if (signal.aborted) return 0
     return trained.exitCode ?? 1
   },
 }
