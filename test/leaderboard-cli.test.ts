@@ -266,6 +266,40 @@ describe('loopnet show and diff', () => {
     expect(unknownDiff.exitCode).toBe(unknown.exitCode)
   })
 
+  it('shows a record whose created_at is valid on the wire but no date', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'loopnet-lb-when-'))
+    const store = new Store(join(dir, 'store.sqlite'))
+    const id = `c0ffee${'0'.repeat(58)}`
+    try {
+      store.insertRecord(
+        {
+          genesis: G,
+          author: 'erin',
+          seq: 1,
+          parentHash: '',
+          fileHash: h(BASE),
+          diff: '',
+          status: 'keep',
+          valBpb: 1.5,
+          trainingSeconds: 1,
+          totalSeconds: 1,
+          numSteps: 1,
+          totalTokens: 1,
+          peakMemMb: 1,
+          tier: 'cpu-2c',
+          description: 'baseline',
+          createdAt: 9e15, // a safe integer past the last date JavaScript has
+        },
+        { id },
+      )
+    } finally {
+      store.close()
+    }
+    const res = await cli(['show', id, '--data-dir', dir])
+    expect(res.exitCode, res.stderr).toBe(0)
+    expect(res.stdout).toContain('created     9000000000000000 (not a date)')
+  })
+
   it('an id prefix shared by two records is ambiguous', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'loopnet-lb-ambiguous-'))
     const store = new Store(join(dir, 'store.sqlite'))
@@ -389,6 +423,8 @@ describe('with a node API running', () => {
       status: 400,
     })
     await expect(getJson(url, '/leaderboard?rows=0')).rejects.toMatchObject({ status: 400 })
+    await expect(getJson(url, '/leaderboard?rows=1e20')).rejects.toMatchObject({ status: 400 })
+    await expect(getJson(url, '/records?since=1e20')).rejects.toMatchObject({ status: 400 })
     expect(await getJson(url, '/leaderboard?rows=1&tier=cpu-2c')).toMatchObject({
       tiers: [{ tier: 'cpu-2c', rows: [{ rank: 1, fileHash: h(A2) }] }],
     })

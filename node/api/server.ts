@@ -130,14 +130,15 @@ function route(api: NodeApi, url: URL): [number, unknown] {
   switch (path) {
     case '/leaderboard': {
       const rows = optionalInt(q.get('rows'))
-      if (rows !== undefined && (!Number.isInteger(rows) || rows <= 0))
+      // safe integers only: SQLite refuses a LIMIT of 1e20 (a 500, not a 400)
+      if (rows !== undefined && (!Number.isSafeInteger(rows) || rows <= 0))
         return [400, { error: 'BadRequest', message: 'rows must be a positive integer' }]
       return [200, api.leaderboard(q.get('tier') ?? undefined, rows)]
     }
     case '/records': {
       const since = Number(q.get('since') ?? 0)
       const limit = Math.min(Number(q.get('limit') ?? 500), 5000)
-      if (!Number.isInteger(since) || !Number.isInteger(limit) || since < 0 || limit <= 0) {
+      if (!Number.isSafeInteger(since) || !Number.isSafeInteger(limit) || since < 0 || limit <= 0) {
         return [
           400,
           { error: 'BadRequest', message: 'since and limit must be non-negative integers' },

@@ -52,7 +52,8 @@ export async function readLeaderboard(
 function parseRows(text: string | undefined): number | undefined {
   if (text === undefined) return undefined
   const n = Number(text)
-  if (!Number.isInteger(n) || n <= 0)
+  // safe integers only: SQLite refuses a LIMIT of 1e20
+  if (!Number.isSafeInteger(n) || n <= 0)
     throw new CliUsageError(`--rows must be a positive integer, got '${text}'`)
   return n
 }

@@ -33,8 +33,10 @@ export async function lookup(dataDir: string, query: string, signal?: AbortSigna
   }
 }
 
+/** A record's created_at as ISO time; any safe integer is valid on the wire, not every one a date. */
 function time(ms: number): string {
-  return new Date(ms).toISOString()
+  const date = new Date(ms)
+  return Number.isNaN(date.getTime()) ? `${ms} (not a date)` : date.toISOString()
 }
 
 function fileBlock(hash: string, text: string | null): string[] {
