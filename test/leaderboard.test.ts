@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterEach, describe, expect, it } from 'vitest'
+import { oneLine, visibleControls } from '../node/leaderboard/format.ts'
 import { buildLeaderboard } from '../node/leaderboard/leaderboard.ts'
 import { MIGRATIONS } from '../node/store/schema.ts'
 import { Store, StoreSchemaError } from '../node/store/store.ts'
@@ -222,5 +223,15 @@ describe('store migrations', () => {
     db.exec(`PRAGMA user_version = ${MIGRATIONS.length + 1}`)
     db.close()
     expect(() => new Store(path)).toThrow(StoreSchemaError)
+  })
+})
+
+describe("peers' text on a terminal", () => {
+  it('keeps lines and tabs of a diff but shows escape codes, carriage returns and bells', () => {
+    const hostile = '-lr = 1\n+lr = 2\u001b[1A\u001b[2K\r+lr = 1\t# ok\u0007\n'
+    expect(visibleControls(hostile)).toBe(
+      '-lr = 1\n+lr = 2\\x1b[1A\\x1b[2K\\x0d+lr = 1\t# ok\\x07\n',
+    )
+    for (const c of ['\n', '\r', '\u001b']) expect(oneLine(hostile)).not.toContain(c)
   })
 })

@@ -20,6 +20,19 @@ export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const SHOWN_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
+
+/**
+ * Multi-line text from peers (a diff, a train file) for a terminal: control characters other
+ * than newline and tab shown as \xNN. Escape codes in a peer's diff could otherwise rewrite the
+ * screen, hiding lines of code that nodes run from the person reviewing it. Only for a TTY:
+ * piped output (diff | patch) stays byte for byte.
+ */
+export function visibleControls(text: string): string {
+  return text.replace(SHOWN_CONTROLS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+}
+
 function bpb(v: number): string {
   return v.toFixed(6)
 }

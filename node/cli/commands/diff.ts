@@ -1,4 +1,5 @@
 import type { DiffAnswer } from '../../api/node-api.ts'
+import { visibleControls } from '../../leaderboard/format.ts'
 import type { Command } from '../commands.ts'
 import { askNode } from '../node-answer.ts'
 import { parseOneQuery } from '../positional.ts'
@@ -32,7 +33,10 @@ const command: Command = {
     const { query, dataDir, json } = parseOneQuery(argv, 'diff', 'one train file hash')
     const d = await readDiff(dataDir, query, signal)
     if (json) console.log(JSON.stringify(d))
-    else process.stdout.write(formatDiff(d))
+    else {
+      const text = formatDiff(d)
+      process.stdout.write(process.stdout.isTTY ? visibleControls(text) : text)
+    }
     return 0
   },
 }

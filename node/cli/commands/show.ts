@@ -1,6 +1,6 @@
 import { UnknownHashError } from '../../api/errors.ts'
 import type { FileAnswer, RecordAnswer, RecordJson } from '../../api/node-api.ts'
-import { oneLine, shortAuthor } from '../../leaderboard/format.ts'
+import { oneLine, shortAuthor, visibleControls } from '../../leaderboard/format.ts'
 import type { Command } from '../commands.ts'
 import { askNode } from '../node-answer.ts'
 import { parseOneQuery } from '../positional.ts'
@@ -88,7 +88,10 @@ const command: Command = {
     const { query, dataDir, json } = parseOneQuery(argv, 'show', 'one record id or file hash')
     const shown = await lookup(dataDir, query, signal)
     if (json) console.log(JSON.stringify(shown))
-    else console.log('record' in shown ? formatRecord(shown.record) : formatFile(shown.file))
+    else {
+      const text = 'record' in shown ? formatRecord(shown.record) : formatFile(shown.file)
+      console.log(process.stdout.isTTY ? visibleControls(text) : text)
+    }
     return 0
   },
 }
