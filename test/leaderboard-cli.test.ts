@@ -197,6 +197,41 @@ describe('loopnet leaderboard with no node running', () => {
   })
 })
 
+/** A data dir whose store holds only erin's baseline records, under chosen ids. */
+async function storeWithBaselines(
+  records: Array<{ seq: number; id: string; createdAt: number }>,
+): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'loopnet-lb-erin-'))
+  const store = new Store(join(dir, 'store.sqlite'))
+  try {
+    for (const { seq, id, createdAt } of records)
+      store.insertRecord(
+        {
+          genesis: G,
+          author: 'erin',
+          seq,
+          parentHash: '',
+          fileHash: h(BASE),
+          diff: '',
+          status: 'keep',
+          valBpb: 1.5,
+          trainingSeconds: 1,
+          totalSeconds: 1,
+          numSteps: 1,
+          totalTokens: 1,
+          peakMemMb: 1,
+          tier: 'cpu-2c',
+          description: 'baseline',
+          createdAt,
+        },
+        { id },
+      )
+  } finally {
+    store.close()
+  }
+  return dir
+}
+
 describe('loopnet show and diff', () => {
   it('shows a record by id and by a unique id prefix', async () => {
     const id = ids.a2 ?? ''
@@ -267,71 +302,19 @@ describe('loopnet show and diff', () => {
   })
 
   it('shows a record whose created_at is valid on the wire but no date', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'loopnet-lb-when-'))
-    const store = new Store(join(dir, 'store.sqlite'))
     const id = `c0ffee${'0'.repeat(58)}`
-    try {
-      store.insertRecord(
-        {
-          genesis: G,
-          author: 'erin',
-          seq: 1,
-          parentHash: '',
-          fileHash: h(BASE),
-          diff: '',
-          status: 'keep',
-          valBpb: 1.5,
-          trainingSeconds: 1,
-          totalSeconds: 1,
-          numSteps: 1,
-          totalTokens: 1,
-          peakMemMb: 1,
-          tier: 'cpu-2c',
-          description: 'baseline',
-          createdAt: 9e15, // a safe integer past the last date JavaScript has
-        },
-        { id },
-      )
-    } finally {
-      store.close()
-    }
+    // a safe integer past the last date JavaScript has
+    const dir = await storeWithBaselines([{ seq: 1, id, createdAt: 9e15 }])
     const res = await cli(['show', id, '--data-dir', dir])
     expect(res.exitCode, res.stderr).toBe(0)
     expect(res.stdout).toContain('created     9000000000000000 (not a date)')
   })
 
   it('an id prefix shared by two records is ambiguous', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'loopnet-lb-ambiguous-'))
-    const store = new Store(join(dir, 'store.sqlite'))
-    try {
-      for (const [seq, id] of [
-        [1, `feedface${'0'.repeat(56)}`],
-        [2, `feedface${'1'.repeat(56)}`],
-      ] as const)
-        store.insertRecord(
-          {
-            genesis: G,
-            author: 'erin',
-            seq,
-            parentHash: '',
-            fileHash: h(BASE),
-            diff: '',
-            status: 'keep',
-            valBpb: 1.5,
-            trainingSeconds: 1,
-            totalSeconds: 1,
-            numSteps: 1,
-            totalTokens: 1,
-            peakMemMb: 1,
-            tier: 'cpu-2c',
-            description: 'baseline',
-            createdAt: seq,
-          },
-          { id },
-        )
-    } finally {
-      store.close()
-    }
+    const dir = await storeWithBaselines([
+      { seq: 1, id: `feedface${'0'.repeat(56)}`, createdAt: 1 },
+      { seq: 2, id: `feedface${'1'.repeat(56)}`, createdAt: 2 },
+    ])
     const res = await cli(['show', 'feedface', '--data-dir', dir])
     expect(res.exitCode).not.toBe(0)
     expect(res.stderr).toMatch(
