@@ -6,6 +6,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
+import { get as httpGet } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -405,6 +406,14 @@ describe('with a node API running', () => {
       name: 'ApiError',
       status: 400,
     })
+    // a page that rebound its own name to 127.0.0.1 sends that name as Host
+    const rebound = await new Promise<number | undefined>((resolve, reject) =>
+      httpGet(`${url}/status`, { headers: { host: 'attacker.example:80' } }, (res) => {
+        res.resume()
+        resolve(res.statusCode)
+      }).on('error', reject),
+    )
+    expect(rebound).toBe(403)
     await expect(getJson(url, '/leaderboard?rows=0')).rejects.toMatchObject({ status: 400 })
     await expect(getJson(url, '/leaderboard?rows=1e20')).rejects.toMatchObject({ status: 400 })
     await expect(getJson(url, '/records?since=1e20')).rejects.toMatchObject({ status: 400 })

@@ -68,6 +68,10 @@ export class ApiServer {
     const server = createServer((req, res) => {
       try {
         this.#requests++
+        if (!isLocalHost(req.headers.host)) {
+          send(res, 403, { error: 'ForbiddenHost', message: 'this API answers localhost only' })
+          return
+        }
         const [code, body] = answer(this.#init.api, new URL(req.url ?? '/', 'http://localhost'))
         send(res, code, body)
       } catch (err) {
@@ -95,6 +99,16 @@ export class ApiServer {
     server.closeAllConnections()
     await new Promise<void>((resolve) => server.close(() => resolve()))
   }
+}
+
+/**
+ * A web page elsewhere can point a name of its own at 127.0.0.1 (DNS rebinding) and read this
+ * API from the user's browser: its requests then carry that name as Host. Ours carry a
+ * loopback address or localhost.
+ */
+function isLocalHost(host: string | undefined): boolean {
+  if (host === undefined) return true // HTTP/1.0 clients send none; no browser among them
+  return /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(host)
 }
 
 /** The segment after a route prefix, e.g. '/records/ab12' -> 'ab12'; undefined if none. */
