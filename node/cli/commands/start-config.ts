@@ -88,8 +88,8 @@ export function resolveDataDir(
  * runner kills a run at 2x budget + grace: the budget is at most half of MAX_TRAINING_SECONDS
  * (300 s, the GPU tier's), and 2x that + grace stays a minute under MAX_TOTAL_SECONDS.
  */
-export const MAX_BUDGET_SECONDS = MAX_TRAINING_SECONDS / 2
-export const MAX_GRACE_SECONDS = MAX_TOTAL_SECONDS - MAX_TRAINING_SECONDS - 60
+const MAX_BUDGET_SECONDS = MAX_TRAINING_SECONDS / 2
+const MAX_GRACE_SECONDS = MAX_TOTAL_SECONDS - MAX_TRAINING_SECONDS - 60
 
 function atMost(name: string, value: number | undefined, max: number): number | undefined {
   if (value !== undefined && value > max)

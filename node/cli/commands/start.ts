@@ -15,6 +15,7 @@ import { trainerDir } from '../../../agent/paths.ts'
 import type { Proposer } from '../../../agent/proposer.ts'
 import { BuiltinProposer } from '../../../agent/proposers/builtin.ts'
 import { LlmProposer } from '../../../agent/proposers/llm.ts'
+import { isSha256Hex } from '../../../protocol/hash.ts'
 import { createNodeApi } from '../../api/node-api.ts'
 import { ApiServer } from '../../api/server.ts'
 import { LoopnetNode } from '../../p2p/node.ts'
@@ -73,8 +74,6 @@ interface CorpusInfo {
   corpusSha256: string
 }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/
-
 async function prepareCorpus(
   python: string,
   source: string | undefined,
@@ -94,9 +93,9 @@ async function prepareCorpus(
   if (
     res.exitCode !== 0 ||
     typeof genesis !== 'string' ||
-    !SHA256_HEX.test(genesis) ||
+    !isSha256Hex(genesis) ||
     typeof corpusSha256 !== 'string' ||
-    !SHA256_HEX.test(corpusSha256)
+    !isSha256Hex(corpusSha256)
   )
     throw new PrepareFailedError(`prepare.py failed (exit ${res.exitCode}); see its output above`)
   return { genesis, corpusSha256 }
