@@ -28,7 +28,7 @@ import {
   parseTrainSummary,
   runPython,
   trainerDir,
-} from '../test/trainer-helpers.ts'
+} from '../test/trainer/helpers.ts'
 
 class BenchError extends Error {
   override name = 'BenchError'

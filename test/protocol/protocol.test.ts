@@ -30,15 +30,15 @@ import {
   type ValidationContext,
   validateRecord,
   WrongGenesisError,
-} from '../protocol/index.ts'
-import type { ExperimentFields } from '../protocol/types.ts'
+} from '../../protocol/index.ts'
+import type { ExperimentFields } from '../../protocol/types.ts'
 import {
   CHILD_TEXT,
   GENESIS,
   makeFields,
   OTHER_GENESIS,
   PARENT_TEXT,
-} from './fixtures/p2p/records.ts'
+} from '../fixtures/p2p/records.ts'
 
 let key: PrivateKey
 let otherKey: PrivateKey

@@ -10,23 +10,23 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { simpleGit } from 'simple-git'
 import { afterEach, describe, expect, it } from 'vitest'
-import { pyCompileCheck } from '../agent/compile.ts'
-import { sha256Hex } from '../agent/hash.ts'
-import { AgentLoop, type AgentLoopEvents, type AgentLoopInit } from '../agent/loop.ts'
-import type { Proposer } from '../agent/proposer.ts'
-import { BuiltinProposer } from '../agent/proposers/builtin.ts'
-import { LlmProposer } from '../agent/proposers/llm.ts'
-import { SoloSink, SoloSwarmView } from '../node/solo.ts'
-import { Store } from '../node/store/store.ts'
+import { pyCompileCheck } from '../../agent/compile.ts'
+import { sha256Hex } from '../../agent/hash.ts'
+import { AgentLoop, type AgentLoopEvents, type AgentLoopInit } from '../../agent/loop.ts'
+import type { Proposer } from '../../agent/proposer.ts'
+import { BuiltinProposer } from '../../agent/proposers/builtin.ts'
+import { LlmProposer } from '../../agent/proposers/llm.ts'
+import { SoloSink, SoloSwarmView } from '../../node/solo.ts'
+import { Store } from '../../node/store/store.ts'
 import {
   type ChatRequest,
   editReply,
   type ScriptedServer,
   startScriptedServer,
-} from './fixtures/agent/openai-server.ts'
+} from '../fixtures/agent/openai-server.ts'
 
 const python = process.env.LOOPNET_PYTHON ?? '/usr/bin/python3'
-const trainerDir = fileURLToPath(new URL('./fixtures/agent/trainer', import.meta.url))
+const trainerDir = fileURLToPath(new URL('../fixtures/agent/trainer', import.meta.url))
 const baseline = readFileSync(join(trainerDir, 'train.py'), 'utf8')
 const LR = 'LR = 0.01  # learning rate; the optimum is 0.02'
 const USE_NORM = 'USE_NORM = True  # normalisation on or off'

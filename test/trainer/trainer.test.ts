@@ -13,7 +13,7 @@ import {
   runPython,
   smallSource,
   trainerDir,
-} from './trainer-helpers.ts'
+} from './helpers.ts'
 
 const prepare = join(trainerDir, 'prepare.py')
 const train = join(trainerDir, 'train.py')

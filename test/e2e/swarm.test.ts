@@ -9,15 +9,15 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { Leaderboard } from '../node/leaderboard/leaderboard.ts'
+import type { Leaderboard } from '../../node/leaderboard/leaderboard.ts'
 import {
   LOOPNET_BIN,
   type LoopnetProcess,
   startLoopnet,
-} from '../scripts/testnet/loopnet-process.ts'
-import type { NodeEvent } from '../scripts/testnet/spawn.ts'
+} from '../../scripts/testnet/loopnet-process.ts'
+import type { NodeEvent } from '../../scripts/testnet/spawn.ts'
 
-const fixtureTrainer = fileURLToPath(new URL('./fixtures/agent/trainer', import.meta.url))
+const fixtureTrainer = fileURLToPath(new URL('../fixtures/agent/trainer', import.meta.url))
 const nodes: LoopnetProcess[] = []
 let root = ''
 

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { Runner, type RunOutcome } from '../agent/runner.ts'
+import { Runner, type RunOutcome } from '../../agent/runner.ts'
 
-const runs = fileURLToPath(new URL('./fixtures/agent/runs', import.meta.url))
+const runs = fileURLToPath(new URL('../fixtures/agent/runs', import.meta.url))
 const python = process.env.LOOPNET_PYTHON ?? '/usr/bin/python3'
 let logs: string
 

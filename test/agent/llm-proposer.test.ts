@@ -4,18 +4,18 @@
  */
 import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { pyCompileCheck } from '../agent/compile.ts'
-import type { ProposalRejectedError } from '../agent/errors.ts'
-import { sha256Hex } from '../agent/hash.ts'
-import type { ProposalContext } from '../agent/proposer.ts'
-import { LlmProposer } from '../agent/proposers/llm.ts'
+import { pyCompileCheck } from '../../agent/compile.ts'
+import type { ProposalRejectedError } from '../../agent/errors.ts'
+import { sha256Hex } from '../../agent/hash.ts'
+import type { ProposalContext } from '../../agent/proposer.ts'
+import { LlmProposer } from '../../agent/proposers/llm.ts'
 import {
   editReply,
   type ScriptedServer,
   startScriptedServer,
-} from './fixtures/agent/openai-server.ts'
+} from '../fixtures/agent/openai-server.ts'
 
-const parent = readFileSync(new URL('./fixtures/agent/trainer/train.py', import.meta.url), 'utf8')
+const parent = readFileSync(new URL('../fixtures/agent/trainer/train.py', import.meta.url), 'utf8')
 const compile = pyCompileCheck(process.env.LOOPNET_PYTHON ?? '/usr/bin/python3')
 const LR = 'LR = 0.01  # learning rate; the optimum is 0.02'
 let server: ScriptedServer | undefined

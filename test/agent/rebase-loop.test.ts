@@ -11,24 +11,24 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { simpleGit } from 'simple-git'
 import { afterEach, describe, expect, it } from 'vitest'
-import { pyCompileCheck } from '../agent/compile.ts'
-import { sha256Hex } from '../agent/hash.ts'
-import { AgentLoop, type AgentLoopEvents, type AgentLoopInit } from '../agent/loop.ts'
-import type { Proposer } from '../agent/proposer.ts'
-import { BuiltinProposer } from '../agent/proposers/builtin.ts'
-import { LlmProposer } from '../agent/proposers/llm.ts'
-import { recordDiff } from '../agent/validate.ts'
-import { SoloSink, SoloSwarmView } from '../node/solo.ts'
-import { Store } from '../node/store/store.ts'
-import type { ExperimentFields } from '../protocol/types.ts'
+import { pyCompileCheck } from '../../agent/compile.ts'
+import { sha256Hex } from '../../agent/hash.ts'
+import { AgentLoop, type AgentLoopEvents, type AgentLoopInit } from '../../agent/loop.ts'
+import type { Proposer } from '../../agent/proposer.ts'
+import { BuiltinProposer } from '../../agent/proposers/builtin.ts'
+import { LlmProposer } from '../../agent/proposers/llm.ts'
+import { recordDiff } from '../../agent/validate.ts'
+import { SoloSink, SoloSwarmView } from '../../node/solo.ts'
+import { Store } from '../../node/store/store.ts'
+import type { ExperimentFields } from '../../protocol/types.ts'
 import {
   editReply,
   type ScriptedServer,
   startScriptedServer,
-} from './fixtures/agent/openai-server.ts'
+} from '../fixtures/agent/openai-server.ts'
 
 const python = process.env.LOOPNET_PYTHON ?? '/usr/bin/python3'
-const trainerDir = fileURLToPath(new URL('./fixtures/agent/trainer', import.meta.url))
+const trainerDir = fileURLToPath(new URL('../fixtures/agent/trainer', import.meta.url))
 const baseline = readFileSync(join(trainerDir, 'train.py'), 'utf8')
 const GENESIS = 'g-test'
 const TIER = 'cpu-test' // the fixture trainer's device line

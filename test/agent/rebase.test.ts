@@ -10,7 +10,7 @@ import {
   remeasureDescription,
   remeasureStatus,
   shouldRemeasure,
-} from '../agent/rebase.ts'
+} from '../../agent/rebase.ts'
 
 const best = { fileHash: 'b', valBpb: 2.0, author: 'peerB' }
 

@@ -12,11 +12,11 @@ import { fileURLToPath } from 'node:url'
 import { execa, type ResultPromise } from 'execa'
 import { simpleGit } from 'simple-git'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Store } from '../node/store/store.ts'
-import { runPython, smallSource, trainerDir } from './trainer-helpers.ts'
+import { Store } from '../../node/store/store.ts'
+import { runPython, smallSource, trainerDir } from '../trainer/helpers.ts'
 
-const bin = fileURLToPath(new URL('../bin/loopnet.js', import.meta.url))
-const fixtureTrainer = fileURLToPath(new URL('./fixtures/agent/trainer', import.meta.url))
+const bin = fileURLToPath(new URL('../../bin/loopnet.js', import.meta.url))
+const fixtureTrainer = fileURLToPath(new URL('../fixtures/agent/trainer', import.meta.url))
 const children: ResultPromise[] = []
 
 afterEach(() => {

@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-export const repoRoot = fileURLToPath(new URL('..', import.meta.url))
-export const trainerDir = fileURLToPath(new URL('../trainer', import.meta.url))
-export const fixturesDir = fileURLToPath(new URL('./fixtures/trainer', import.meta.url))
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
+export const trainerDir = fileURLToPath(new URL('../../trainer', import.meta.url))
+export const fixturesDir = fileURLToPath(new URL('../fixtures/trainer', import.meta.url))
 /** Debian's torch lives in the system python, not in a pyenv/venv one. */
 export const python = process.env.LOOPNET_PYTHON ?? '/usr/bin/python3'
 /** The offline default corpus, and a small part of it that still yields 4096 BPE tokens. */

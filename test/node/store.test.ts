@@ -9,21 +9,21 @@ import { join } from 'node:path'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { execa } from 'execa'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { sha256Hex } from '../agent/hash.ts'
-import { SoloSink, SoloSwarmView } from '../node/solo.ts'
-import { ForeignGenesisError, NetworkStore, StoreSyncCursors } from '../node/store/network-store.ts'
-import { localRecordId, Store } from '../node/store/store.ts'
-import { fileHash } from '../protocol/hash.ts'
-import { type EncodedRecord, toEncodedRecord } from '../protocol/record.ts'
-import { signRecord, verifyRecordSignature } from '../protocol/sign.ts'
-import type { ExperimentFields } from '../protocol/types.ts'
+import { sha256Hex } from '../../agent/hash.ts'
+import { SoloSink, SoloSwarmView } from '../../node/solo.ts'
+import { ForeignGenesisError, NetworkStore, StoreSyncCursors } from '../../node/store/network-store.ts'
+import { localRecordId, Store } from '../../node/store/store.ts'
+import { fileHash } from '../../protocol/hash.ts'
+import { type EncodedRecord, toEncodedRecord } from '../../protocol/record.ts'
+import { signRecord, verifyRecordSignature } from '../../protocol/sign.ts'
+import type { ExperimentFields } from '../../protocol/types.ts'
 import {
   CHILD_TEXT,
   GENESIS,
   makeFields,
   OTHER_GENESIS,
   PARENT_TEXT,
-} from './fixtures/p2p/records.ts'
+} from '../fixtures/p2p/records.ts'
 
 const stores: Store[] = []
 afterEach(() => {
@@ -152,7 +152,7 @@ describe('Store', () => {
   it('loses no committed record and leaves no half row when the writer is SIGKILLed', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'loopnet-store-kill-'))
     const path = join(dir, 'store.sqlite')
-    const storeUrl = new URL('../node/store/store.ts', import.meta.url).href
+    const storeUrl = new URL('../../node/store/store.ts', import.meta.url).href
     // a writer that inserts as fast as it can and acknowledges each committed seq on stdout
     const script = `
       import { createHash } from 'node:crypto'

@@ -4,24 +4,24 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { parseConstants, replaceLiteral } from '../agent/constants.ts'
-import { decide } from '../agent/decide.ts'
-import { sha256Hex } from '../agent/hash.ts'
-import { formatTsvLine, TSV_HEADER } from '../agent/journal.ts'
-import { chooseMutation, listMutations } from '../agent/mutate.ts'
-import { applyEdits, applyReply, parseDescription, parseReply } from '../agent/reply.ts'
-import { seededRng } from '../agent/rng.ts'
-import { trainPrologue } from '../agent/runner.ts'
-import { parseProgressLine, parseSummary } from '../agent/summary.ts'
-import { formatCommitMessage, parseTrailers } from '../agent/trailers.ts'
-import { rebaseProposal } from '../agent/validate.ts'
-import type { ExperimentFields } from '../protocol/types.ts'
+import { parseConstants, replaceLiteral } from '../../agent/constants.ts'
+import { decide } from '../../agent/decide.ts'
+import { sha256Hex } from '../../agent/hash.ts'
+import { formatTsvLine, TSV_HEADER } from '../../agent/journal.ts'
+import { chooseMutation, listMutations } from '../../agent/mutate.ts'
+import { applyEdits, applyReply, parseDescription, parseReply } from '../../agent/reply.ts'
+import { seededRng } from '../../agent/rng.ts'
+import { trainPrologue } from '../../agent/runner.ts'
+import { parseProgressLine, parseSummary } from '../../agent/summary.ts'
+import { formatCommitMessage, parseTrailers } from '../../agent/trailers.ts'
+import { rebaseProposal } from '../../agent/validate.ts'
+import type { ExperimentFields } from '../../protocol/types.ts'
 
 const fixtureTrain = readFileSync(
-  new URL('./fixtures/agent/trainer/train.py', import.meta.url),
+  new URL('../fixtures/agent/trainer/train.py', import.meta.url),
   'utf8',
 )
-const realTrain = readFileSync(new URL('../trainer/train.py', import.meta.url), 'utf8')
+const realTrain = readFileSync(new URL('../../trainer/train.py', import.meta.url), 'utf8')
 
 describe('decide', () => {
   it.each([
