@@ -7,6 +7,7 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { sha256Hex } from '../protocol/hash.ts'
 import type { ExperimentFields, ExperimentStatus } from '../protocol/types.ts'
 import { type CompileCheck, pyCompileCheck } from './compile.ts'
 import { decide } from './decide.ts'
@@ -18,7 +19,6 @@ import {
   WorkspaceError,
 } from './errors.ts'
 import { TypedEventTarget } from './events.ts'
-import { sha256Hex } from './hash.ts'
 import type { BestKnown, LocalRun, PublishedRun, ResultSink, SwarmView } from './interfaces.ts'
 import { appendTsvLine, formatTsvLine, reconcileTsv } from './journal.ts'
 import type { Proposal, ProposalContext, Proposer, TriedExperiment } from './proposer.ts'

@@ -8,8 +8,8 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
 import { execa, type ResultPromise } from 'execa'
-import { scanLine } from './constants.ts'
 import { type Progress, parseProgressLine, parseSummary, type Summary } from './summary.ts'
+import { scanLine } from './train-constants.ts'
 
 /** Named crash reasons, as journals and records carry them. */
 export type CrashReason =

@@ -3,9 +3,9 @@
  * speculative proposal onto a parent that moved while it was being made.
  */
 import { applyPatch, createPatch } from 'diff'
+import { sha256Hex } from '../protocol/hash.ts'
 import type { CompileCheck } from './compile.ts'
 import { DuplicateProposalError, NoChangeError } from './errors.ts'
-import { sha256Hex } from './hash.ts'
 import type { Proposal } from './proposer.ts'
 
 export async function validateProposal(

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { pyCompileCheck } from '../../agent/compile.ts'
 import type { ProposalRejectedError } from '../../agent/errors.ts'
-import { sha256Hex } from '../../agent/hash.ts'
 import type { ProposalContext } from '../../agent/proposer.ts'
-import { LlmProposer } from '../../agent/proposers/llm.ts'
+import { LlmProposer } from '../../agent/proposers/llm/llm.ts'
+import { sha256Hex } from '../../protocol/hash.ts'
 import {
   editReply,
   type ScriptedServer,

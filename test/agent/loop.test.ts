@@ -11,13 +11,13 @@ import { fileURLToPath } from 'node:url'
 import { simpleGit } from 'simple-git'
 import { afterEach, describe, expect, it } from 'vitest'
 import { pyCompileCheck } from '../../agent/compile.ts'
-import { sha256Hex } from '../../agent/hash.ts'
 import { AgentLoop, type AgentLoopEvents, type AgentLoopInit } from '../../agent/loop.ts'
 import type { Proposer } from '../../agent/proposer.ts'
-import { BuiltinProposer } from '../../agent/proposers/builtin.ts'
-import { LlmProposer } from '../../agent/proposers/llm.ts'
+import { BuiltinProposer } from '../../agent/proposers/builtin/builtin.ts'
+import { LlmProposer } from '../../agent/proposers/llm/llm.ts'
 import { SoloSink, SoloSwarmView } from '../../node/solo.ts'
 import { Store } from '../../node/store/store.ts'
+import { sha256Hex } from '../../protocol/hash.ts'
 import {
   type ChatRequest,
   editReply,

@@ -4,17 +4,22 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { parseConstants, replaceLiteral } from '../../agent/constants.ts'
 import { decide } from '../../agent/decide.ts'
-import { sha256Hex } from '../../agent/hash.ts'
 import { formatTsvLine, TSV_HEADER } from '../../agent/journal.ts'
-import { chooseMutation, listMutations } from '../../agent/mutate.ts'
-import { applyEdits, applyReply, parseDescription, parseReply } from '../../agent/reply.ts'
-import { seededRng } from '../../agent/rng.ts'
+import { chooseMutation, listMutations } from '../../agent/proposers/builtin/mutate.ts'
+import { seededRng } from '../../agent/proposers/builtin/rng.ts'
+import {
+  applyEdits,
+  applyReply,
+  parseDescription,
+  parseReply,
+} from '../../agent/proposers/llm/reply.ts'
 import { trainPrologue } from '../../agent/runner.ts'
 import { parseProgressLine, parseSummary } from '../../agent/summary.ts'
 import { formatCommitMessage, parseTrailers } from '../../agent/trailers.ts'
+import { parseConstants, replaceLiteral } from '../../agent/train-constants.ts'
 import { rebaseProposal } from '../../agent/validate.ts'
+import { sha256Hex } from '../../protocol/hash.ts'
 import type { ExperimentFields } from '../../protocol/types.ts'
 
 const fixtureTrain = readFileSync(

@@ -13,12 +13,12 @@ import { fileURLToPath } from 'node:url'
 import { applyPatch, createPatch } from 'diff'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sha256Hex } from '../../agent/hash.ts'
 import { getJson } from '../../node/api/client.ts'
 import { createNodeApi } from '../../node/api/node-api.ts'
 import { API_FILE, ApiServer } from '../../node/api/server.ts'
 import { buildLeaderboard } from '../../node/leaderboard/leaderboard.ts'
 import { Store } from '../../node/store/store.ts'
+import { sha256Hex } from '../../protocol/hash.ts'
 import type { ExperimentFields, ExperimentStatus } from '../../protocol/types.ts'
 
 const bin = fileURLToPath(new URL('../../bin/loopnet.js', import.meta.url))

@@ -4,19 +4,19 @@
  * not compile is rejected with a named error and fed back, a bounded number of times.
  */
 import OpenAI from 'openai'
-import type { CompileCheck } from '../compile.ts'
+import { sha256Hex } from '../../../protocol/hash.ts'
+import type { CompileCheck } from '../../compile.ts'
 import {
   isAbortError,
   LlmRequestError,
   LlmTimeoutError,
   ProposalFailedError,
   ProposalRejectedError,
-} from '../errors.ts'
-import { sha256Hex } from '../hash.ts'
-import { type ChatMessage, fixMessages, proposalMessages, rejectionMessage } from '../prompt.ts'
-import type { CrashContext, Proposal, ProposalContext, Proposer } from '../proposer.ts'
-import { applyReply, parseReply } from '../reply.ts'
-import { validateProposal } from '../validate.ts'
+} from '../../errors.ts'
+import type { CrashContext, Proposal, ProposalContext, Proposer } from '../../proposer.ts'
+import { validateProposal } from '../../validate.ts'
+import { type ChatMessage, fixMessages, proposalMessages, rejectionMessage } from './prompt.ts'
+import { applyReply, parseReply } from './reply.ts'
 
 export interface LlmProposerInit {
   baseURL: string

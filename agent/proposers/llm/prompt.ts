@@ -4,7 +4,7 @@
  * chat messages only: works with any OpenAI-compatible server, no tools or JSON mode.
  */
 import { createPatch } from 'diff'
-import type { CrashContext, ProposalContext, TriedExperiment } from './proposer.ts'
+import type { CrashContext, ProposalContext, TriedExperiment } from '../../proposer.ts'
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant'

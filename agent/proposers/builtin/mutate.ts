@@ -1,9 +1,14 @@
 /**
  * The built-in proposer's pure core: every single-constant mutation of a train file, and a
- * seeded choice among those not tried yet. No I/O here; proposers/builtin.ts does that.
+ * seeded choice among those not tried yet. No I/O here; builtin.ts beside it does that.
  */
-import { type Constant, type NumberValue, parseConstants, replaceLiteral } from './constants.ts'
-import { sha256Hex } from './hash.ts'
+import { sha256Hex } from '../../../protocol/hash.ts'
+import {
+  type Constant,
+  type NumberValue,
+  parseConstants,
+  replaceLiteral,
+} from '../../train-constants.ts'
 import type { Rng } from './rng.ts'
 
 export interface Mutation {

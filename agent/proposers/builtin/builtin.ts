@@ -3,11 +3,12 @@
  * never a file already tried on the same parent (the context's exclude set holds the swarm's
  * and the journal's tries on it, and the experiments in flight).
  */
-import { type Constant, parseConstants } from '../constants.ts'
-import { ProposalsExhaustedError } from '../errors.ts'
-import { chooseMutation, DEFAULT_FROZEN } from '../mutate.ts'
-import type { Proposal, ProposalContext, Proposer } from '../proposer.ts'
-import { seededRng } from '../rng.ts'
+
+import { ProposalsExhaustedError } from '../../errors.ts'
+import type { Proposal, ProposalContext, Proposer } from '../../proposer.ts'
+import { type Constant, parseConstants } from '../../train-constants.ts'
+import { chooseMutation, DEFAULT_FROZEN } from './mutate.ts'
+import { seededRng } from './rng.ts'
 
 export interface BuiltinProposerInit {
   seed?: number

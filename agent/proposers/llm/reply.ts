@@ -8,7 +8,7 @@ import {
   EmptyReplyError,
   UnparseableReplyError,
   WrongFileError,
-} from './errors.ts'
+} from '../../errors.ts'
 
 export interface SearchReplace {
   search: string
