@@ -1,5 +1,5 @@
 /**
- * The decision rule (../shared/DESIGN.md "Decision rule"): pure, so it is table-tested and the
+ * The decision rule (docs/ARCHITECTURE.md "Decision rule"): pure, so it is table-tested and the
  * same on every node.
  */
 import type { ExperimentStatus } from '../protocol/types.ts'
