@@ -13,7 +13,12 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadOrCreateIdentity } from '../../node/p2p/identity.ts'
 import { fileHash, sha256Hex } from '../../protocol/hash.ts'
-import { type NodeEvent, spawnNode, stopAll, type TestnetNode } from '../../scripts/testnet/spawn.ts'
+import {
+  type NodeEvent,
+  spawnNode,
+  stopAll,
+  type TestnetNode,
+} from '../../scripts/testnet/spawn.ts'
 
 const GENESIS = sha256Hex('p2p test swarm')
 const OTHER_GENESIS = sha256Hex('p2p test, another swarm')

@@ -10,7 +10,11 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { execa } from 'execa'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { SoloSink, SoloSwarmView } from '../../node/solo.ts'
-import { ForeignGenesisError, NetworkStore, StoreSyncCursors } from '../../node/store/network-store.ts'
+import {
+  ForeignGenesisError,
+  NetworkStore,
+  StoreSyncCursors,
+} from '../../node/store/network-store.ts'
 import { localRecordId, Store } from '../../node/store/store.ts'
 import { fileHash, sha256Hex } from '../../protocol/hash.ts'
 import { type EncodedRecord, toEncodedRecord } from '../../protocol/record.ts'
@@ -105,7 +109,7 @@ describe('Store', () => {
     ])
     expect(store.bestKeep('g1', 'cpu-2c')?.valBpb).toBe(2.4)
     expect(store.bestKeep('g1', 'cuda-h100-80g')?.author).toBe('bob')
-    expect(store.leaderboard('g1', 'cpu-2c').map((r) => [r.author, r.valBpb])).toEqual([
+    expect(store.bestPerAuthor('g1', 'cpu-2c', 20).map((r) => [r.author, r.valBpb])).toEqual([
       ['alice', 2.4],
       ['bob', 2.45],
     ])
