@@ -1,6 +1,6 @@
 /**
- * The solo node: ResultSink and SwarmView backed by the local store alone. The swarm wraps or
- * replaces these (sign + gossip on publish; peers' records in tried/bestKnown; fetch from peers).
+ * The solo node: ResultSink and SwarmView backed by the local store alone. The swarm's
+ * (swarm.ts) extend them: sign, announce and gossip on publish; fetch files from peers.
  */
 import type {
   BestKnown,
@@ -30,7 +30,7 @@ export function ownRunOptions(local: LocalRun | undefined): {
 }
 
 export class SoloSink implements ResultSink {
-  private readonly store: Store
+  protected readonly store: Store
 
   constructor(store: Store) {
     this.store = store
@@ -52,7 +52,7 @@ export class SoloSink implements ResultSink {
 }
 
 export class SoloSwarmView implements SwarmView {
-  private readonly store: Store
+  protected readonly store: Store
   private readonly genesis: string
 
   constructor(store: Store, genesis: string) {

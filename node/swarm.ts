@@ -1,41 +1,44 @@
 /**
- * The networked node's ResultSink and SwarmView: the agent's two windows on the world, backed
- * by the SQLite store (which holds every peer's records too) and the libp2p node (which signs,
- * gossips and fetches). The solo versions (solo.ts) are the same minus the network.
+ * The networked node's ResultSink and SwarmView: the solo ones (solo.ts) plus the libp2p node,
+ * which signs, announces and gossips own records and fetches files the store lacks.
  */
-import type { LocalRun, PublishedRun, ResultSink } from '../agent/interfaces.ts'
+import type { LocalRun } from '../agent/interfaces.ts'
 import type { ExperimentFields } from '../protocol/types.ts'
-import type { LoopnetNode } from './p2p/node.ts'
-import { ownRunOptions, SoloSwarmView } from './solo.ts'
+import type { LoopnetNode, PublishedRecord } from './p2p/node.ts'
+import { ownRunOptions, SoloSink, SoloSwarmView } from './solo.ts'
 import type { Store } from './store/store.ts'
 
-export class SwarmSink implements ResultSink {
-  private readonly store: Store
+/** SoloSink whose records are signed, announced and gossiped: the one door for own records. */
+export class SwarmSink extends SoloSink {
   private readonly node: LoopnetNode
 
   constructor(store: Store, node: LoopnetNode) {
-    this.store = store
+    super(store)
     this.node = node
   }
 
+  override async publish(
+    result: ExperimentFields,
+    signal?: AbortSignal,
+    local?: LocalRun,
+  ): Promise<void> {
+    await this.publishRecord(result, signal, local)
+  }
+
   /**
-   * Signs, then stores the record with its local facts and file in one transaction, then
-   * queues it for gossip. Durable before it leaves: a crash after the insert loses nothing,
-   * since peers sync it from the store later.
+   * publish, answering the record as it left: signs (checked against local state: seq, diff),
+   * stores the record with its local facts and file in one transaction, then announces it
+   * ('record', via 'self') and queues it for gossip. Durable before it leaves: a crash after
+   * the insert loses nothing, since peers sync it from the store later.
    */
-  async publish(result: ExperimentFields, signal?: AbortSignal, local?: LocalRun): Promise<void> {
+  async publishRecord(
+    result: ExperimentFields,
+    signal?: AbortSignal,
+    local?: LocalRun,
+  ): Promise<PublishedRecord> {
     const encoded = await this.node.sign(result, signal !== undefined ? { signal } : {})
-    this.store.insertSigned(encoded, ownRunOptions(local))
-    this.node.publishSigned(encoded)
-  }
-
-  async ownRuns(author: string, signal?: AbortSignal): Promise<PublishedRun[]> {
-    signal?.throwIfAborted()
-    return this.store.ownRuns(author)
-  }
-
-  async maxSeq(author: string): Promise<number> {
-    return this.store.maxSeq(author)
+    const { inserted } = this.store.insertSigned(encoded, ownRunOptions(local))
+    return this.node.announceOwn(encoded, inserted)
   }
 }
 
@@ -46,19 +49,17 @@ export class SwarmSink implements ResultSink {
  */
 export class NetworkSwarmView extends SoloSwarmView {
   private readonly node: LoopnetNode
-  private readonly files: Store
 
   constructor(store: Store, node: LoopnetNode) {
     super(store, node.genesis)
     this.node = node
-    this.files = store
   }
 
   override async fetchFile(fileHash: string, signal?: AbortSignal): Promise<string> {
-    const local = this.files.getFile(fileHash)
+    const local = this.store.getFile(fileHash)
     if (local !== undefined) return local
-    const text = await this.node.fetchFile(fileHash, signal !== undefined ? { signal } : {})
-    this.files.putFile(text, fileHash)
+    const text = await this.node.fetchFromPeers(fileHash, signal !== undefined ? { signal } : {})
+    this.store.putFile(text, fileHash)
     return text
   }
 }

@@ -24,7 +24,10 @@ export interface RecordSource {
   recordsSince(cursor: number, limit: number): RecordPage
 }
 
-/** Where validated records from the swarm (and this node's own) go. */
+/**
+ * Where validated records from the swarm go. This node's own go into the store by their sink
+ * (node/swarm.ts), with their local facts; the node only announces them (announceOwn).
+ */
 export interface RecordSink {
   /** Highest seq held for an author, undefined when none. */
   lastSeq(author: string): number | undefined

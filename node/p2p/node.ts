@@ -1,12 +1,12 @@
 /**
  * A loopnet network node: the libp2p host plus the record pipeline around it. Every record,
- * whether gossiped, synced or our own, goes through the same validation and ends in the store
- * and a 'record' event. Synced and own records are stored first; a gossiped one is announced
- * when accepted, like gossipsub's own 'message', and stored right after gossipsub has forwarded
- * it, before any further I/O is handled (gossip/store-after-forward.ts). Startable: start/stop
- * are idempotent.
+ * whether gossiped, synced or our own, is validated the same way and ends in the store and a
+ * 'record' event. Synced records are stored, then announced; own records are stored by their
+ * sink (node/swarm.ts, with this node's local facts in the same transaction) and announced by
+ * announceOwn; a gossiped one is announced when accepted, like gossipsub's own 'message', and
+ * stored right after gossipsub has forwarded it, before any further I/O is handled
+ * (gossip/store-after-forward.ts). Startable: start/stop are idempotent.
  */
-import { setTimeout as delay } from 'node:timers/promises'
 import type { GossipsubMessage } from '@libp2p/gossipsub'
 import type { IdentifyResult, PeerId, PrivateKey, Startable } from '@libp2p/interface'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
@@ -28,12 +28,12 @@ import { createLoopnetHost, type LoopnetHost } from './host.ts'
 import { loadOrCreateIdentity } from './identity.ts'
 import type {
   LoopnetNodeEvents,
-  RecordOrigin,
   RecordStore,
   SyncCursorStore,
   SyncDoneDetail,
 } from './interfaces.ts'
 import type { SyncPage } from './sync/index.ts'
+import { MemoryCursors, SyncScheduler } from './sync/scheduler.ts'
 
 export interface LoopnetNodeInit {
   genesis: string
@@ -50,14 +50,6 @@ export interface LoopnetNodeInit {
   /** Use this key instead of <dataDir>/identity.key. */
   privateKey?: PrivateKey
 }
-
-/**
- * A failed sync from a peer that is still connected (a stream reset, a busy peer past the
- * timeout) is tried again after SYNC_RETRY_MIN_MS, doubling, SYNC_RETRIES times: until then a
- * late joiner would lack the log until another peer connected or a gossip gap showed.
- */
-const SYNC_RETRY_MIN_MS = 1_000
-const SYNC_RETRIES = 5
 
 /** The host could not listen on a configured address (in use, not this machine's, no rights). */
 export class ListenFailedError extends Error {
@@ -82,16 +74,6 @@ export interface PublishedRecord extends EncodedRecord {
   sent: Promise<void>
 }
 
-class MemoryCursors implements SyncCursorStore {
-  private readonly cursors = new Map<string, number>()
-  get(peer: string): number | undefined {
-    return this.cursors.get(peer)
-  }
-  set(peer: string, cursor: number): void {
-    this.cursors.set(peer, cursor)
-  }
-}
-
 export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements Startable {
   readonly host: LoopnetHost
   readonly peerId: string
@@ -103,9 +85,7 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
   private readonly queue: PublishQueue
   /** Gossiped records accepted, not yet stored: gossipsub forwards them first. */
   private readonly held: StoreAfterForward
-  /** One sync per peer at a time; a request during one runs it again once it ends. */
-  private readonly syncing = new Map<string, Promise<void>>()
-  private readonly syncAgain = new Set<string>()
+  private readonly syncs: SyncScheduler
   private stopController = new AbortController()
   private state: 'stopped' | 'starting' | 'started' | 'stopping' = 'stopped'
 
@@ -138,6 +118,11 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
       host.logger.forComponent('loopnet:publish'),
     )
     this.held = new StoreAfterForward((record) => this.storeHeld(record))
+    this.syncs = new SyncScheduler({
+      sync: (peer) => this.syncFrom(peer),
+      connected: (peer) => host.getConnections(peer).length > 0,
+      log: host.logger.forComponent('loopnet:sync'),
+    })
     this.onIdentify = this.onIdentify.bind(this)
     this.onGossipMessage = this.onGossipMessage.bind(this)
   }
@@ -161,19 +146,21 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
         files: this.store,
         onValid: (record, from) => this.accept(record, from.toString()),
         onInvalid: (detail) => this.safeDispatch('record:invalid', detail),
-        onGap: (from) => this.requestSync(from),
+        onGap: (from) => this.syncs.request(from),
       }),
     )
     // Late joiners catch up: every peer that speaks our sync protocol is synced from once
     // identified (identify tells us its protocols, hence its genesis).
     this.host.addEventListener('peer:identify', this.onIdentify)
     pubsub.addEventListener('gossipsub:message', this.onGossipMessage)
+    this.syncs.start(this.stopController.signal)
     try {
       await this.host.start()
     } catch (err) {
       this.host.removeEventListener('peer:identify', this.onIdentify)
       pubsub.removeEventListener('gossipsub:message', this.onGossipMessage)
       pubsub.topicValidators.delete(this.topic)
+      this.stopController.abort()
       this.state = 'stopped'
       throw listenError(err)
     }
@@ -188,7 +175,7 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
     this.stopController.abort()
     this.queue.stop()
     this.host.removeEventListener('peer:identify', this.onIdentify)
-    await Promise.allSettled(this.syncing.values())
+    await this.syncs.stop()
     await this.host.stop()
     const pubsub = this.host.services.pubsub
     pubsub.removeEventListener('gossipsub:message', this.onGossipMessage)
@@ -215,7 +202,8 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
 
   /**
    * Signs fields as this node and checks them exactly as a receiver would, so a lie about our
-   * own diff or a reused seq never leaves. Stores nothing: see publishSigned.
+   * own diff or a reused seq never leaves. Stores nothing: the sink stores the record (with its
+   * local facts), then hands it to announceOwn.
    */
   async sign(
     fields: ExperimentFields,
@@ -229,32 +217,23 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
   }
 
   /**
-   * Stores and announces a record this node signed (unless the caller stored it already, e.g.
-   * with its local facts in one transaction) and queues it for gossip.
+   * A record this node signed and its sink stored: the 'record' event (via 'self'; unless
+   * `isNew` is false, the store holding it already), and a place in the gossip queue. Asks the
+   * store nothing.
    */
-  publishSigned(encoded: EncodedRecord): PublishedRecord {
-    if (!this.heldOrStored.has(encoded.id)) this.ingest(encoded, 'self')
+  announceOwn(encoded: EncodedRecord, isNew = true): PublishedRecord {
+    if (isNew) this.safeDispatch('record', { ...encoded, via: 'self' })
     const sent = this.queue.publish(encoded.id, encoded.bytes)
     // Callers may ignore `sent`; the record is stored either way and sync carries it.
     sent.catch(() => {})
     return { ...encoded, sent }
   }
 
-  /** sign + publishSigned. */
-  async publish(
-    fields: ExperimentFields,
-    options: { signal?: AbortSignal } = {},
-  ): Promise<PublishedRecord> {
-    return this.publishSigned(await this.sign(fields, options))
-  }
-
   /**
-   * A train file by hash: from the store, else from connected peers in turn, each copy verified
-   * against the hash (FileUnavailableError when nobody has a true copy).
+   * A train file by hash from connected peers in turn, each copy verified against the hash
+   * (FileUnavailableError when nobody has a true copy). The caller looks in its store first.
    */
-  async fetchFile(hash: string, options: { signal?: AbortSignal } = {}): Promise<string> {
-    const local = this.store.getFile(hash)
-    if (local !== undefined) return local
+  async fetchFromPeers(hash: string, options: { signal?: AbortSignal } = {}): Promise<string> {
     return this.host.services.fetch.fetchFromAny(this.host.getPeers(), hash, options)
   }
 
@@ -324,17 +303,13 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
   }
 
   /**
-   * Synced and own records: store, then tell the app. Returns false for a record already held.
-   * Held gossip goes first, so the store sees records in the order they were accepted.
+   * A synced record: store, then tell the app. Returns false for a record already held. Held
+   * gossip goes first, so the store sees records in the order they were accepted.
    */
-  private ingest(
-    record: EncodedRecord,
-    via: Exclude<RecordOrigin, 'gossip'>,
-    from?: string,
-  ): boolean {
+  private ingest(record: EncodedRecord, from: string): boolean {
     this.held.flush()
     if (!this.store.add(record)) return false
-    this.safeDispatch('record', { ...record, via, ...(from !== undefined ? { from } : {}) })
+    this.safeDispatch('record', { ...record, via: 'sync', from })
     return true
   }
 
@@ -353,7 +328,7 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
           getFile: (hash) => this.store.getFile(hash),
           signal,
         })
-        if (this.ingest(record, 'sync', from)) added++
+        if (this.ingest(record, from)) added++
       } catch (err) {
         this.safeDispatch('record:invalid', {
           via: 'sync',
@@ -369,35 +344,7 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
 
   private onIdentify(evt: CustomEvent<IdentifyResult>): void {
     if (evt.detail.protocols.includes(this.host.services.sync.protocol)) {
-      this.requestSync(evt.detail.peerId)
+      this.syncs.request(evt.detail.peerId)
     }
-  }
-
-  private requestSync(peer: PeerId): void {
-    if (this.state !== 'started' && this.state !== 'starting') return
-    const key = peer.toString()
-    if (this.syncing.has(key)) {
-      this.syncAgain.add(key)
-      return
-    }
-    const signal = this.stopController.signal
-    const run = (async () => {
-      let failures = 0
-      do {
-        this.syncAgain.delete(key)
-        try {
-          await this.syncFrom(peer)
-          failures = 0
-        } catch (err) {
-          if (signal.aborted) return
-          this.host.logger.forComponent('loopnet:sync')('sync from %p failed: %e', peer, err)
-          if (failures < SYNC_RETRIES && this.host.getConnections(peer).length > 0) {
-            await delay(SYNC_RETRY_MIN_MS * 2 ** failures++, undefined, { signal }).catch(() => {})
-            this.syncAgain.add(key)
-          }
-        }
-      } while (this.syncAgain.has(key) && !signal.aborted)
-    })().finally(() => this.syncing.delete(key))
-    this.syncing.set(key, run)
   }
 }

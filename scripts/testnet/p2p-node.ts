@@ -22,6 +22,7 @@ import type { RecordPage } from '../../node/p2p/interfaces.ts'
 import { LoopnetNode } from '../../node/p2p/node.ts'
 import { NetworkStore, StoreSyncCursors } from '../../node/store/network-store.ts'
 import { Store } from '../../node/store/store.ts'
+import { SwarmSink } from '../../node/swarm.ts'
 import { MAX_DIFF_BYTES } from '../../protocol/constants.ts'
 import { fileHash, sha256Hex } from '../../protocol/hash.ts'
 import { encodeRecord, signingBytes } from '../../protocol/record.ts'
@@ -104,6 +105,8 @@ const node = await LoopnetNode.create({
   store,
   cursors: new StoreSyncCursors(sqlite, genesis),
 })
+// Own records take the agent's door: signed, stored, then announced and gossiped.
+const sink = new SwarmSink(sqlite, node)
 node.addEventListener('record', (evt) => {
   const { id, record, via, from } = evt.detail
   emit('record', { t: now(), id, author: record.author, seq: record.seq, via, from })
@@ -217,7 +220,7 @@ async function handle(c: Command): Promise<void> {
         Number(c.size ?? 64),
         (c.fields ?? {}) as Partial<ExperimentFields>,
       )
-      const published = await node.publish(fields)
+      const published = await sink.publishRecord(fields)
       emit('published', {
         req,
         t,
@@ -256,7 +259,9 @@ async function handle(c: Command): Promise<void> {
       return
     case 'fetch':
       try {
-        const text = await node.fetchFile(String(c.hash), { signal: AbortSignal.timeout(20_000) })
+        const text = await node.fetchFromPeers(String(c.hash), {
+          signal: AbortSignal.timeout(20_000),
+        })
         emit('fetched', { req, hash: c.hash, text })
       } catch (err) {
         const causes = err instanceof AggregateError ? err.errors : []

@@ -5,21 +5,26 @@ import { join } from 'node:path'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { createPeerScoreParams, validatePeerScoreParams } from '@libp2p/gossipsub/score'
+import type { Logger, PeerId } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { attachNetworkView } from '../../node/cli/commands/start-network-view.ts'
 import { peerScoreParams, SCORE_THRESHOLDS } from '../../node/p2p/gossip/scoring-parameters.ts'
 import { StoreAfterForward } from '../../node/p2p/gossip/store-after-forward.ts'
 import { toTopicValidatorResult } from '../../node/p2p/gossip/validator.ts'
 import { InvalidIdentityError, loadOrCreateIdentity } from '../../node/p2p/identity.ts'
+import type { RecordEventDetail } from '../../node/p2p/interfaces.ts'
 import { LoopnetNode } from '../../node/p2p/node.ts'
+import { SYNC_RETRIES, SyncScheduler } from '../../node/p2p/sync/scheduler.ts'
 import { buildPage } from '../../node/p2p/sync/sync.ts'
 import { NetworkStore } from '../../node/store/network-store.ts'
 import { Store } from '../../node/store/store.ts'
+import { NetworkSwarmView, SwarmSink } from '../../node/swarm.ts'
 import { SYNC_PAGE_BYTES } from '../../protocol/constants.ts'
+import { fileHash } from '../../protocol/hash.ts'
 import { decodeRecord } from '../../protocol/record.ts'
 import { signRecord } from '../../protocol/sign.ts'
-import { GENESIS, makeFields } from '../fixtures/p2p/records.ts'
+import { CHILD_TEXT, GENESIS, makeFields, PARENT_TEXT } from '../fixtures/p2p/records.ts'
 
 let dir: string
 beforeAll(async () => {
@@ -184,5 +189,170 @@ describe("the network view of 'loopnet start'", () => {
     expect(printed.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
     expect(printed).toContain('tweak lr')
     sqlite.close()
+  })
+})
+
+describe('own records: one door', () => {
+  const local = {
+    commit: 'c'.repeat(40),
+    parentCommit: 'd'.repeat(40),
+    source: 'builtin',
+    logPath: '/x.log',
+    wallSeconds: 71,
+  }
+
+  it("the swarm sink stores an own record with its local facts, then it fires 'record' via 'self' and is queued", async () => {
+    const key = await generateKeyPair('Ed25519')
+    const sqlite = new Store(join(dir, 'own.sqlite'))
+    const node = await LoopnetNode.create({
+      genesis: GENESIS,
+      dataDir: join(dir, 'own'),
+      privateKey: key,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      store: new NetworkStore(sqlite, GENESIS),
+    })
+    await node.start()
+    const events: RecordEventDetail[] = []
+    const storedWhenAnnounced: boolean[] = []
+    node.addEventListener('record', (evt) => {
+      events.push(evt.detail)
+      // durable before it is announced: a listener can read it back at once
+      storedWhenAnnounced.push(sqlite.hasRecord(evt.detail.id))
+    })
+    const printed: string[] = []
+    const detach = attachNetworkView(node, 'plain', (text) => printed.push(text))
+    const listening = printed.length
+    const sink = new SwarmSink(sqlite, node)
+    const published = await sink.publishRecord(makeFields(key, { seq: 1 }), undefined, {
+      ...local,
+      fileText: CHILD_TEXT,
+    })
+    await sink.publish(makeFields(key, { seq: 2, description: 'again' }))
+    expect(events.map((e) => [e.via, e.record.seq, e.from])).toEqual([
+      ['self', 1, undefined],
+      ['self', 2, undefined],
+    ])
+    expect(events[0]?.id).toBe(published.id)
+    expect(storedWhenAnnounced).toEqual([true, true])
+    expect(await sink.ownRuns(node.peerId)).toEqual([
+      { id: published.id, fields: makeFields(key, { seq: 1 }), local },
+    ])
+    expect(sqlite.getFile(fileHash(CHILD_TEXT))).toBe(CHILD_TEXT)
+    expect(await sink.maxSeq(node.peerId)).toBe(2)
+    // the loop's view prints own experiments; the network view leaves them out
+    expect(printed.length).toBe(listening)
+    // a reused seq is refused before anything is stored
+    await expect(sink.publish(makeFields(key, { seq: 2, description: 'fork' }))).rejects.toThrow()
+    expect(events).toHaveLength(2)
+    detach()
+    await node.stop()
+    // queued for gossip: with no peer to send it to, stopping the node rejects `sent`
+    await expect(published.sent).rejects.toMatchObject({ name: 'PublishStoppedError' })
+    sqlite.close()
+  })
+
+  it('the network swarm view looks a file up in the store once, else fetches and keeps it', async () => {
+    const sqlite = new Store(join(dir, 'view-files.sqlite'))
+    sqlite.putFile(PARENT_TEXT)
+    const fetchFromPeers = vi.fn(async () => CHILD_TEXT)
+    const node = { genesis: GENESIS, fetchFromPeers } as unknown as LoopnetNode
+    const view = new NetworkSwarmView(sqlite, node)
+    expect(await view.fetchFile(fileHash(PARENT_TEXT))).toBe(PARENT_TEXT)
+    expect(fetchFromPeers).not.toHaveBeenCalled()
+    expect(await view.fetchFile(fileHash(CHILD_TEXT))).toBe(CHILD_TEXT)
+    expect(await view.fetchFile(fileHash(CHILD_TEXT))).toBe(CHILD_TEXT)
+    expect(fetchFromPeers).toHaveBeenCalledTimes(1)
+    expect(sqlite.getFile(fileHash(CHILD_TEXT))).toBe(CHILD_TEXT)
+    sqlite.close()
+  })
+})
+
+describe('sync scheduling', () => {
+  /** A scheduler over a fake sync whose outcomes are scripted: 'ok' or 'fail', in order. */
+  function scheduler(outcomes: Array<'ok' | 'fail'>, connected: boolean) {
+    const calls: string[] = []
+    let release: () => void = () => {}
+    const gate = { wait: Promise.resolve() }
+    const syncs = new SyncScheduler({
+      sync: async (peer) => {
+        calls.push(peer.toString())
+        await gate.wait
+        if ((outcomes.shift() ?? 'ok') === 'fail') throw new Error('stream reset')
+      },
+      connected: () => connected,
+      log: Object.assign(() => {}, { error: () => {}, trace: () => {} }) as unknown as Logger,
+      retryMinMs: 1,
+    })
+    const hold = () => {
+      gate.wait = new Promise<void>((resolve) => {
+        release = resolve
+      })
+    }
+    return { syncs, calls, hold, release: () => release() }
+  }
+
+  let peer: PeerId
+  beforeAll(async () => {
+    peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+  })
+
+  it.each([
+    { name: 'one request, one sync', outcomes: [], connected: true, calls: 1 },
+    {
+      name: 'a failure is retried while connected',
+      outcomes: ['fail', 'fail'],
+      connected: true,
+      calls: 3,
+    },
+    {
+      name: 'a failure is not retried once disconnected',
+      outcomes: ['fail'],
+      connected: false,
+      calls: 1,
+    },
+    {
+      name: `retries stop after ${SYNC_RETRIES}`,
+      outcomes: Array(SYNC_RETRIES + 3).fill('fail'),
+      connected: true,
+      calls: SYNC_RETRIES + 1,
+    },
+  ] as const)('$name', async ({ outcomes, connected, calls }) => {
+    const s = scheduler([...outcomes], connected)
+    const controller = new AbortController()
+    s.syncs.start(controller.signal)
+    s.syncs.request(peer)
+    await s.syncs.stop()
+    expect(s.calls).toHaveLength(calls)
+    controller.abort()
+  })
+
+  it('runs one sync per peer at a time; requests during one make one more run', async () => {
+    const s = scheduler([], true)
+    const controller = new AbortController()
+    s.syncs.start(controller.signal)
+    s.hold()
+    s.syncs.request(peer)
+    s.syncs.request(peer)
+    s.syncs.request(peer)
+    expect(s.calls).toHaveLength(1)
+    s.release()
+    await s.syncs.stop()
+    expect(s.calls).toHaveLength(2)
+    controller.abort()
+  })
+
+  it('drops requests before start and once the stop signal aborted, retrying nothing', async () => {
+    const s = scheduler(['fail'], true)
+    s.syncs.request(peer)
+    expect(s.calls).toHaveLength(0)
+    const controller = new AbortController()
+    s.syncs.start(controller.signal)
+    s.hold()
+    s.syncs.request(peer)
+    controller.abort()
+    s.release()
+    await s.syncs.stop()
+    s.syncs.request(peer)
+    expect(s.calls).toHaveLength(1)
   })
 })
