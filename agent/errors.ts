@@ -106,6 +106,8 @@ export class ProposalsExhaustedError extends Error {
 /** The unmodified baseline keeps crashing: the machine cannot train, no edit can fix that. */
 export class BaselineCrashError extends Error {
   override name = 'BaselineCrashError'
+  /** For the user, not a bug: the CLI prints it as one line (node/errors.ts isUserError). */
+  readonly userFacing = true
 }
 
 /** The git workspace is not in a state the loop can work from. */

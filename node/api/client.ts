@@ -4,10 +4,11 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { UserError } from '../errors.ts'
 import { errorFromAnswer } from './errors.ts'
 import { API_FILE } from './server.ts'
 
-export class NodeNotRunningError extends Error {
+export class NodeNotRunningError extends UserError {
   override name = 'NodeNotRunningError'
 }
 

@@ -7,6 +7,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { UserError } from '../errors.ts'
 
 export const API_FILE = 'api.json'
 
@@ -27,8 +28,11 @@ export interface NodeApi {
   diff(hashOrPrefix: string): unknown
 }
 
-/** An answer other than 200 that a NodeApi method chose (the error's name goes in the body). */
-export class ApiAnswerError extends Error {
+/**
+ * An answer other than 200 that a NodeApi method chose (the error's name goes in the body): a
+ * message for the user (an unknown or ambiguous hash), wherever it is reported.
+ */
+export class ApiAnswerError extends UserError {
   override name = 'ApiAnswerError'
   readonly status: number
   constructor(status: number, message: string) {

@@ -1,35 +1,10 @@
 /**
- * The `loopnet` entry point. The only place that decides exit codes and how errors print:
- * user errors (CliUsageError and friends, see isUserError) as one line, bugs with a stack.
+ * The `loopnet` entry point. The only place that prints a command's error, as errors.ts
+ * failure() says: usage and user errors as one line, bugs with a stack.
  */
 import { readFileSync } from 'node:fs'
 import { commands } from './commands.ts'
-
-const EXIT_OK = 0
-const EXIT_FAILURE = 1
-const EXIT_USAGE = 2
-const EXIT_INTERRUPTED = 130
-
-/**
- * Error classes whose message is meant for the user, by name (checked by name, not instanceof):
- * the command could not do what was asked (exit 1). Usage errors (*UsageError, and node's
- * parseArgs errors for unknown or malformed flags) exit 2.
- */
-const USER_ERROR_NAMES = new Set([
-  'ConfigError',
-  'CorpusError',
-  'NodeNotRunningError',
-  'NoNodeDataError',
-  'PrepareFailedError',
-  'BaselineCrashError',
-  'UnknownHashError',
-  'AmbiguousPrefixError',
-  'BadHashError',
-  'NoDiffError',
-  'StoreSchemaError',
-  'InvalidIdentityError',
-  'ListenFailedError',
-])
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, failure } from './errors.ts'
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
@@ -84,30 +59,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function isUsageError(err: unknown): err is Error {
-  if (!(err instanceof Error)) return false
-  const code = (err as NodeJS.ErrnoException).code
-  return err.name.endsWith('UsageError') || (code?.startsWith('ERR_PARSE_ARGS_') ?? false)
-}
-
-function isUserError(err: unknown): err is Error {
-  return err instanceof Error && USER_ERROR_NAMES.has(err.name)
-}
-
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code
   },
   (err: unknown) => {
-    if (isUsageError(err)) {
-      console.error(`loopnet: ${err.message}`)
-      process.exitCode = EXIT_USAGE
-    } else if (isUserError(err)) {
-      console.error(`loopnet: ${err.message}`)
-      process.exitCode = EXIT_FAILURE
-    } else {
-      console.error(err)
-      process.exitCode = EXIT_FAILURE
-    }
+    const { exitCode, line } = failure(err)
+    console.error(line ?? err)
+    process.exitCode = exitCode
   },
 )

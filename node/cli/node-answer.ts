@@ -4,16 +4,12 @@
  * the store file. Both go through server.ts answer() and a JSON round trip, so a command prints
  * the same bytes either way.
  */
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { NodeNotRunningError, requestJson, runningNodeUrl } from '../api/client.ts'
 import { errorFromAnswer } from '../api/errors.ts'
 import { createNodeApi } from '../api/node-api.ts'
 import { answer } from '../api/server.ts'
-import { Store } from '../store/store.ts'
-import { NoNodeDataError } from './commands/status.ts'
-
-export const STORE_FILE = 'store.sqlite'
+import type { Store } from '../store/store.ts'
+import { openDataDirStore } from './data-dir.ts'
 
 export interface AskOptions {
   /** Answer for this genesis: reads the store directly (the node serves only its own). */
@@ -25,14 +21,6 @@ export interface NodeAnswer<T> {
   body: T
   /** Who answered: the running node's API or the store file. */
   via: 'api' | 'store'
-}
-
-/** The store of a data dir; NoNodeDataError when it has none (Store would create one). */
-export function openDataDirStore(dataDir: string): Store {
-  const path = join(dataDir, STORE_FILE)
-  if (!existsSync(path))
-    throw new NoNodeDataError(`no loopnet data in ${dataDir} (run \`loopnet start\` there first)`)
-  return new Store(path)
 }
 
 /**

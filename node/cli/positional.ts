@@ -2,7 +2,7 @@
  * The argument shape of `show` and `diff`: one positional (an id or hash), --json, --data-dir.
  */
 import { parseArgs } from 'node:util'
-import { resolveDataDir } from './commands/start-config.ts'
+import { resolveDataDir } from './data-dir.ts'
 import { CliUsageError } from './errors.ts'
 
 export interface OneQuery {

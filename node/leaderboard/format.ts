@@ -2,36 +2,8 @@
  * The leaderboard as text for a terminal: per tier a ranked table and the lineage of the best
  * file, then experiment counts per node. Pure: the same Leaderboard gives the same bytes.
  */
+import { oneLine, shortAuthor, shortHash, table } from '../cli/text.ts'
 import type { AuthorCounts, BoardRecord, Leaderboard, TierBoard } from './leaderboard.ts'
-
-/** Peer ids are 52 characters; the ends are enough to tell nodes apart on a screen. */
-export function shortAuthor(author: string): string {
-  const a = oneLine(author)
-  return a.length <= 16 ? a : `${a.slice(0, 6)}…${a.slice(-6)}`
-}
-
-export function shortHash(hash: string): string {
-  return hash.slice(0, 12)
-}
-
-/** Peers write descriptions: control characters (escape sequences, newlines) print as spaces. */
-export function oneLine(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
-}
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-const SHOWN_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
-
-/**
- * Multi-line text from peers (a diff, a train file) for a terminal: control characters other
- * than newline and tab shown as \xNN. Escape codes in a peer's diff could otherwise rewrite the
- * screen, hiding lines of code that nodes run from the person reviewing it. Only for a TTY:
- * piped output (diff | patch) stays byte for byte.
- */
-export function visibleControls(text: string): string {
-  return text.replace(SHOWN_CONTROLS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-}
 
 function bpb(v: number): string {
   return v.toFixed(6)
@@ -40,23 +12,6 @@ function bpb(v: number): string {
 function signed(v: number | undefined): string {
   if (v === undefined) return '-'
   return `${v > 0 ? '+' : v < 0 ? '' : '±'}${v.toFixed(6)}`
-}
-
-/**
- * Rows as aligned columns, two spaces apart; `right` lists the right-aligned columns. The last
- * column is not padded (no trailing spaces).
- */
-export function table(header: string[], rows: string[][], right: ReadonlySet<number>): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, i) => {
-        if (i === cells.length - 1 && !right.has(i)) return cell
-        const w = widths[i] ?? 0
-        return right.has(i) ? cell.padStart(w) : cell.padEnd(w)
-      })
-      .join('  ')
-  return [line(header), ...rows.map(line)]
 }
 
 function tierTable(board: TierBoard): string[] {

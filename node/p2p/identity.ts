@@ -6,11 +6,12 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
+import { UserError } from '../errors.ts'
 
 export const IDENTITY_FILE = 'identity.key'
 
 /** The identity file exists but is not an Ed25519 libp2p private key. */
-export class InvalidIdentityError extends Error {
+export class InvalidIdentityError extends UserError {
   override name = 'InvalidIdentityError'
 }
 

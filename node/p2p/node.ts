@@ -20,6 +20,7 @@ import {
   type ValidationContext,
   validateRecord,
 } from '../../protocol/validation/index.ts'
+import { UserError } from '../errors.ts'
 import { TypedEventEmitter } from './events.ts'
 import { PublishQueue } from './gossip/publish-queue.ts'
 import { StoreAfterForward } from './gossip/store-after-forward.ts'
@@ -52,7 +53,7 @@ export interface LoopnetNodeInit {
 }
 
 /** The host could not listen on a configured address (in use, not this machine's, no rights). */
-export class ListenFailedError extends Error {
+export class ListenFailedError extends UserError {
   override name = 'ListenFailedError'
 }
 

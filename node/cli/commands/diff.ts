@@ -1,8 +1,8 @@
 import type { DiffAnswer } from '../../api/node-api.ts'
-import { visibleControls } from '../../leaderboard/format.ts'
 import type { Command } from '../commands.ts'
 import { askNode } from '../node-answer.ts'
 import { parseOneQuery } from '../positional.ts'
+import { visibleControls } from '../text.ts'
 
 const usage = `Usage: loopnet diff <file-hash> [--json] [--data-dir DIR]
 

@@ -6,9 +6,9 @@ import { parseArgs } from 'node:util'
 import { formatLeaderboard } from '../../leaderboard/format.ts'
 import type { Leaderboard } from '../../leaderboard/leaderboard.ts'
 import type { Command } from '../commands.ts'
+import { resolveDataDir } from '../data-dir.ts'
 import { CliUsageError } from '../errors.ts'
 import { askNode } from '../node-answer.ts'
-import { resolveDataDir } from './start-config.ts'
 
 const usage = `Usage: loopnet leaderboard [--tier T] [--rows N] [--json] [--data-dir DIR] [--genesis G]
 

@@ -1,9 +1,9 @@
 import { UnknownHashError } from '../../api/errors.ts'
 import type { FileAnswer, RecordAnswer, RecordJson } from '../../api/node-api.ts'
-import { oneLine, shortAuthor, visibleControls } from '../../leaderboard/format.ts'
 import type { Command } from '../commands.ts'
 import { askNode } from '../node-answer.ts'
 import { parseOneQuery } from '../positional.ts'
+import { oneLine, shortAuthor, shortHash, visibleControls } from '../text.ts'
 
 const usage = `Usage: loopnet show <id|hash> [--json] [--data-dir DIR]
 
@@ -69,7 +69,7 @@ export function formatRecord({ record: r, fileText }: RecordAnswer): string {
 
 function recordLine(r: RecordJson): string {
   const what = r.parentHash === r.fileHash ? 're-measure ' : r.parentHash === '' ? 'baseline ' : ''
-  return `  ${r.id.slice(0, 12)}  ${shortAuthor(r.author)} #${r.seq}  ${r.status.padEnd(7)}  ${r.valBpb.toFixed(6)}  ${oneLine(r.tier)}  ${what}${oneLine(r.description)}`
+  return `  ${shortHash(r.id)}  ${shortAuthor(r.author)} #${r.seq}  ${r.status.padEnd(7)}  ${r.valBpb.toFixed(6)}  ${oneLine(r.tier)}  ${what}${oneLine(r.description)}`
 }
 
 export function formatFile(f: FileAnswer): string {

@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
-import { pythonPath } from '../../../agent/paths.ts'
 import { MAX_TOTAL_SECONDS, MAX_TRAINING_SECONDS } from '../../../protocol/constants.ts'
+import { resolveDataDir } from '../data-dir.ts'
 import { CliUsageError } from '../errors.ts'
+import { resolvePython } from '../trainer.ts'
 
 export interface LlmSettings {
   baseURL: string
@@ -74,14 +75,6 @@ export type StartFlags = Partial<
   serve?: boolean
 }
 
-/** The data dir: flag, $LOOPNET_DATA_DIR, else ./.loopnet. */
-export function resolveDataDir(
-  flag: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): string {
-  return resolve(flag ?? env.LOOPNET_DATA_DIR ?? '.loopnet')
-}
-
 /**
  * A record's seconds must pass every peer's plausibility bounds (protocol/constants.ts), or the
  * node could not publish the run it spent them on (and would stop on it at every start). The
@@ -132,7 +125,7 @@ export function resolveStartOptions(
     json: flags.json === true,
     seed,
     minDelta,
-    python: flags.python ?? pythonPath(),
+    python: resolvePython(flags.python),
     corpus: flags.corpus === undefined ? undefined : resolve(flags.corpus),
     pipeline: flags['no-pipeline'] !== true,
     llm: proposer === 'llm' ? resolveLlm(flags, env, dataDir) : undefined,

@@ -2,21 +2,15 @@
  * How `loopnet start` shows the network: where others can dial this node, peers coming and
  * going, records arriving from peers, records refused. Same three modes as the loop's view.
  */
-
-import { oneLine } from '../../leaderboard/format.ts'
 import type {
   RecordEventDetail,
   RecordRejectedDetail,
   SyncDoneDetail,
 } from '../../p2p/interfaces.ts'
 import type { LoopnetNode } from '../../p2p/node.ts'
+import { oneLine, shortPeer } from '../text.ts'
 
 type Write = (text: string) => void
-
-/** Peer ids are long; the tail is what differs between them. */
-export function shortPeer(id: string): string {
-  return id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id
-}
 
 export function attachNetworkView(
   node: LoopnetNode,

@@ -5,17 +5,12 @@
  * the agent loop until --max-experiments or a signal. With no peers the node works solo and
  * catches up by sync when peers appear.
  */
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { execa } from 'execa'
 import { pyCompileCheck } from '../../../agent/compile.ts'
 import { AgentLoop } from '../../../agent/loop.ts'
-import { trainerDir } from '../../../agent/paths.ts'
 import type { Proposer } from '../../../agent/proposer.ts'
 import { BuiltinProposer } from '../../../agent/proposers/builtin/builtin.ts'
 import { LlmProposer } from '../../../agent/proposers/llm/llm.ts'
-import { isSha256Hex } from '../../../protocol/hash.ts'
 import { createNodeApi } from '../../api/node-api.ts'
 import { ApiServer } from '../../api/server.ts'
 import { LoopnetNode } from '../../p2p/node.ts'
@@ -23,6 +18,8 @@ import { NetworkStore, StoreSyncCursors } from '../../store/network-store.ts'
 import { Store } from '../../store/store.ts'
 import { NetworkSwarmView, SwarmSink } from '../../swarm.ts'
 import type { Command } from '../commands.ts'
+import { storePath } from '../data-dir.ts'
+import { defaultBudget, prepareCorpus, readBaseline, readProgram, trainerDir } from '../trainer.ts'
 import { resolveStartOptions, type StartFlags } from './start-config.ts'
 import { attachNetworkView } from './start-network-view.ts'
 import { attachView } from './start-view.ts'
@@ -61,67 +58,12 @@ Options:
 The LLM settings may also live in <data-dir>/llm.json: {"baseURL", "apiKey", "model",
 "temperature", "requestTimeoutMs", "maxAttempts"}.`
 
-/** prepare.py failed: no corpus, wrong corpus, no numpy... Its message is for the user. */
-export class PrepareFailedError extends Error {
-  override name = 'PrepareFailedError'
-}
-
-/** The corpus this node trains on, as prepare.py reports it (building its data on first use). */
-interface CorpusInfo {
-  /** The swarm: every node with the same genesis trains on the same data and baseline. */
-  genesis: string
-  /** Handed to the trainer as $LOOPNET_CORPUS, so it loads the data the genesis names. */
-  corpusSha256: string
-}
-
-async function prepareCorpus(
-  python: string,
-  source: string | undefined,
-  signal: AbortSignal,
-): Promise<CorpusInfo> {
-  const args = [join(trainerDir, 'prepare.py'), '--json']
-  if (source !== undefined) args.push('--source', source)
-  const res = await execa(python, args, { cancelSignal: signal, reject: false, stderr: 'inherit' })
-  if (signal.aborted) throw signal.reason
-  let info: { genesis?: unknown; corpus_sha256?: unknown } = {}
-  try {
-    info = JSON.parse(`${res.stdout}`.trim().split('\n').at(-1) ?? '')
-  } catch {
-    // reported below with the exit code
-  }
-  const { genesis, corpus_sha256: corpusSha256 } = info
-  if (
-    res.exitCode !== 0 ||
-    typeof genesis !== 'string' ||
-    !isSha256Hex(genesis) ||
-    typeof corpusSha256 !== 'string' ||
-    !isSha256Hex(corpusSha256)
-  )
-    throw new PrepareFailedError(`prepare.py failed (exit ${res.exitCode}); see its output above`)
-  return { genesis, corpusSha256 }
-}
-
-/** The tier's default budget, from the trainer's own tier table (imports torch: ~1-2 s). */
-async function defaultBudget(python: string, signal: AbortSignal): Promise<number> {
-  const res = await execa(
-    python,
-    ['-c', 'from prepare import TIERS, detect_tier; print(TIERS[detect_tier()[0]]["time_budget"])'],
-    { cancelSignal: signal, reject: false, env: { PYTHONPATH: trainerDir } },
-  )
-  const v = Number(`${res.stdout}`.trim())
-  return res.exitCode === 0 && v > 0 ? v : 60
-}
-
 function serving(mode: 'json' | 'tty' | 'plain'): void {
   process.stdout.write(
     mode === 'json'
       ? `${JSON.stringify({ event: 'serving', time: Date.now() })}\n`
       : 'loopnet: loop done; still serving the swarm (Ctrl-C stops)\n',
   )
-}
-
-async function readProgram(): Promise<string | undefined> {
-  return readFile(join(trainerDir, 'program.md'), 'utf8').catch(() => undefined)
 }
 
 const command: Command = {
@@ -151,12 +93,12 @@ const command: Command = {
       },
     })
     const opts = resolveStartOptions(values as StartFlags)
-    const store = new Store(join(opts.dataDir, 'store.sqlite'))
+    const store = new Store(storePath(opts.dataDir))
     try {
       const [corpus, budgetSeconds, baselineText, program] = await Promise.all([
         prepareCorpus(opts.python, opts.corpus, signal),
         opts.budgetSeconds ?? defaultBudget(opts.python, signal),
-        readFile(join(trainerDir, 'train.py'), 'utf8'),
+        readBaseline(),
         readProgram(),
       ])
       const { genesis } = corpus

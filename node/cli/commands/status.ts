@@ -2,13 +2,12 @@
  * `loopnet status`: the node's best, its keep/discard/crash counts and the run in progress,
  * read from the store and <dataDir>/run.json (the daemon may be running or not).
  */
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { isAlive, type RunState, readRunState } from '../../../agent/run-state.ts'
-import { type Counts, Store } from '../../store/store.ts'
+import type { Counts } from '../../store/store.ts'
 import type { Command } from '../commands.ts'
-import { resolveDataDir } from './start-config.ts'
+import { openDataDirStore, resolveDataDir } from '../data-dir.ts'
+import { shortHash } from '../text.ts'
 
 const usage = `Usage: loopnet status [--data-dir DIR] [--json]
 
@@ -17,11 +16,6 @@ Shows this node's best kept experiment, its keep/discard/crash counts and the cu
 Options:
   --data-dir DIR   node data (default: $LOOPNET_DATA_DIR or ./.loopnet)
   --json           one JSON object on stdout`
-
-/** The data dir holds no store: nothing ever ran there. */
-export class NoNodeDataError extends Error {
-  override name = 'NoNodeDataError'
-}
 
 export interface NodeStatus {
   dataDir: string
@@ -39,10 +33,7 @@ export interface NodeStatus {
 }
 
 export function readStatus(dataDir: string): NodeStatus {
-  const dbPath = join(dataDir, 'store.sqlite')
-  if (!existsSync(dbPath))
-    throw new NoNodeDataError(`no loopnet data in ${dataDir} (run \`loopnet start\` there first)`)
-  const store = new Store(dbPath)
+  const store = openDataDirStore(dataDir)
   try {
     const nodeId = store.getState('node_id')
     const counts =
@@ -82,7 +73,7 @@ export function readStatus(dataDir: string): NodeStatus {
 export function formatStatus(s: NodeStatus): string {
   const lines = [`node     ${s.nodeId ?? '(none yet)'}  data ${s.dataDir}`]
   lines.push(
-    `best     ${s.best === undefined ? 'none yet' : `${s.best.valBpb.toFixed(6)} (#${s.best.seq}, ${s.best.tier}, ${s.best.fileHash.slice(0, 12)}) ${s.best.description}`}`,
+    `best     ${s.best === undefined ? 'none yet' : `${s.best.valBpb.toFixed(6)} (#${s.best.seq}, ${s.best.tier}, ${shortHash(s.best.fileHash)}) ${s.best.description}`}`,
   )
   lines.push(
     `runs     ${s.counts.total}: ${s.counts.keep} keep, ${s.counts.discard} discard, ${s.counts.crash} crash`,

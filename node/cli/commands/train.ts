@@ -4,9 +4,9 @@
  */
 import { parseArgs } from 'node:util'
 import { execa } from 'execa'
-import { pythonPath, trainerDir } from '../../../agent/paths.ts'
 import type { Command } from '../commands.ts'
 import { CliUsageError } from '../errors.ts'
+import { PREPARE_PY, resolvePython, TRAIN_PY, trainerEnv } from '../trainer.ts'
 
 const usage = `Usage: loopnet train [--budget SECONDS] [--python PATH] [--file TRAIN_PY]
 
@@ -28,7 +28,7 @@ const command: Command = {
         file: { type: 'string' },
       },
     })
-    const env: Record<string, string> = { PYTHONPATH: trainerDir }
+    const env = trainerEnv()
     if (values.budget !== undefined) {
       if (!(Number(values.budget) > 0))
         throw new CliUsageError(
@@ -36,7 +36,7 @@ const command: Command = {
         )
       env.LOOPNET_TIME_BUDGET = values.budget
     }
-    const python = values.python ?? pythonPath()
+    const python = resolvePython(values.python)
     const opts = {
       stdio: 'inherit',
       env,
@@ -44,11 +44,11 @@ const command: Command = {
       reject: false,
       forceKillAfterDelay: 5_000,
     } as const
-    const prepared = await execa(python, [`${trainerDir}/prepare.py`], opts)
+    const prepared = await execa(python, [PREPARE_PY], opts)
     // stopped by the user (^C, SIGTERM), as `start` is: not a failure
     if (signal.aborted) return 0
     if (prepared.exitCode !== 0) return prepared.exitCode ?? 1
-    const trained = await execa(python, [values.file ?? `${trainerDir}/train.py`], opts)
+    const trained = await execa(python, [values.file ?? TRAIN_PY], opts)
     if (signal.aborted) return 0
     return trained.exitCode ?? 1
   },
