@@ -1,7 +1,8 @@
 /**
  * Keeps this node connected to its bootstrap addresses. @libp2p/bootstrap dials each address
- * once and gives up (DESIGN.md pitfalls), so a node started before its bootstrap peer would stay
- * alone; this service retries with exponential backoff and reconnects after a disconnect.
+ * once and gives up (docs/ARCHITECTURE.md, "Network pitfalls"), so a node started before its
+ * bootstrap peer would stay alone; this service retries with exponential backoff and
+ * reconnects after a disconnect.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Libp2pEvents, Logger, PeerId, Startable, TypedEventTarget } from '@libp2p/interface'

@@ -52,7 +52,8 @@ export interface LoopnetHostInit {
   bootstrap?: string[]
   /**
    * Several nodes on one host (tests, benchmarks, a local swarm): allow loopback past the
-   * connection limits and drop gossipsub's IP-colocation penalty (DESIGN.md pitfalls).
+   * connection limits and drop gossipsub's IP-colocation penalty (docs/ARCHITECTURE.md,
+   * "Network pitfalls").
    */
   localSwarm?: boolean
   files: FileSource

@@ -4,8 +4,8 @@
  * p2p-node.ts (ready, published, record, stats) so the benchmark treats both alike.
  *
  * Only two settings differ from the defaults, because a swarm on one host cannot run without
- * them (DESIGN.md pitfalls): loopback is allowed past the inbound connection limits, and the
- * IP-colocation penalty is off.
+ * them (docs/ARCHITECTURE.md, "Network pitfalls"): loopback is allowed past the inbound
+ * connection limits, and the IP-colocation penalty is off.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline'
