@@ -1,15 +1,16 @@
 /**
- * Rebasing onto the swarm's best (../shared/DESIGN.md "Data flow"): pure decisions, the I/O
- * (fetch, re-run, git) lives in the loop. Nobody adopts a number on trust: a peer's claim is
- * re-measured locally, and only a confirmed gain moves this node's parent.
+ * Rebasing onto the swarm's best (docs/ARCHITECTURE.md "Sharing decisions"): pure decisions;
+ * the I/O lives in remeasure.ts (fetch) and the loop (re-run, git). Nobody adopts a number on
+ * trust: a peer's claim is re-measured locally, and only a confirmed gain moves this node's
+ * parent.
  */
 import type { ExperimentFields, ExperimentStatus } from '../protocol/types.ts'
 import type { BestKnown, LocalRun } from './interfaces.ts'
 
 /**
  * How far a local re-run may land above the claimed val_bpb and still confirm it. One run's
- * seed noise is ~0.0007 bpb on an H100 at 300 s (ANCHORS.md); short CPU budgets are noisier
- * (measured here: a few 0.001 at 60 s), so the default allows 0.5 % relative, at least 0.002.
+ * seed noise is ~0.0007 bpb on an H100 at 300 s; short CPU budgets are noisier (measured
+ * here: a few 0.001 at 60 s), so the default allows 0.5 % relative, at least 0.002.
  */
 export const REBASE_RELATIVE_TOLERANCE = 0.005
 export const REBASE_ABSOLUTE_TOLERANCE = 0.002

@@ -6,7 +6,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type SimpleGit, simpleGit } from 'simple-git'
+import { sha256Hex } from '../protocol/hash.ts'
 import { WorkspaceError } from './errors.ts'
+import { formatCommitMessage } from './trailers.ts'
 
 export interface WorkspaceInit {
   dir: string
@@ -119,6 +121,33 @@ export class Workspace {
   /** Names a commit so it stays reachable after the branch moves back (discards, crashes). */
   async park(seq: number, commit: string): Promise<void> {
     await this.repo.raw(['update-ref', `refs/loopnet/experiments/${seq}`, commit])
+  }
+
+  /**
+   * Back to a kept run's commit. When git lost it (or it holds another file), the text comes
+   * from `fetch` (the store) and is committed again on the root commit.
+   */
+  async restore(
+    kept: { commit: string; fileHash: string; valBpb: number },
+    fetch: () => Promise<string>,
+  ): Promise<{ commit: string; text: string }> {
+    const { fileHash, valBpb } = kept
+    let commit = kept.commit
+    let text = (await this.hasCommit(commit)) ? await this.fileAt(commit) : undefined
+    if (text === undefined || sha256Hex(text) !== fileHash) {
+      text = await fetch()
+      await this.resetTo(await this.rootCommit())
+      commit = await this.commit(
+        text,
+        formatCommitMessage(`restore ${fileHash.slice(0, 12)} from the store`, {
+          'File-Hash': fileHash,
+          'Val-Bpb': valBpb.toFixed(6),
+          Status: 'restore',
+        }),
+      )
+    }
+    await this.resetTo(commit)
+    return { commit, text }
   }
 
   /**

@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url'
 import { simpleGit } from 'simple-git'
 import { afterEach, describe, expect, it } from 'vitest'
 import { pyCompileCheck } from '../../agent/compile.ts'
-import { AgentLoop, type AgentLoopEvents, type AgentLoopInit } from '../../agent/loop.ts'
+import { AgentLoop } from '../../agent/loop.ts'
+import { type AgentLoopEvents, LOOP_EVENT_NAMES } from '../../agent/loop-events.ts'
+import type { AgentLoopInit } from '../../agent/loop-options.ts'
 import type { Proposer } from '../../agent/proposer.ts'
 import { BuiltinProposer } from '../../agent/proposers/builtin/builtin.ts'
 import { LlmProposer } from '../../agent/proposers/llm/llm.ts'
@@ -63,17 +65,7 @@ async function makeLoop(
     ...over,
   })
   const events = {} as Recorded
-  for (const name of [
-    'resumed',
-    'proposal-rejected',
-    'proposal-failed',
-    'experiment-started',
-    'progress',
-    'experiment-finished',
-    'experiment-interrupted',
-    'parent-changed',
-    'stopped',
-  ] as const) {
+  for (const name of LOOP_EVENT_NAMES) {
     const list: unknown[] = []
     ;(events as Record<string, unknown[]>)[name] = list
     loop.addListener(name, (d) => {

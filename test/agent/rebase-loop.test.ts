@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url'
 import { simpleGit } from 'simple-git'
 import { afterEach, describe, expect, it } from 'vitest'
 import { pyCompileCheck } from '../../agent/compile.ts'
-import { AgentLoop, type AgentLoopEvents, type AgentLoopInit } from '../../agent/loop.ts'
+import { AgentLoop } from '../../agent/loop.ts'
+import { type AgentLoopEvents, LOOP_EVENT_NAMES } from '../../agent/loop-events.ts'
+import type { AgentLoopInit } from '../../agent/loop-options.ts'
 import type { Proposer } from '../../agent/proposer.ts'
 import { BuiltinProposer } from '../../agent/proposers/builtin/builtin.ts'
 import { LlmProposer } from '../../agent/proposers/llm/llm.ts'
@@ -48,20 +50,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-const EVENTS = [
-  'resumed',
-  'proposal-rejected',
-  'proposal-failed',
-  'experiment-started',
-  'experiment-finished',
-  'experiment-interrupted',
-  'parent-changed',
-  'rebase-started',
-  'rebase-finished',
-  'rebase-fetch-failed',
-  'stopped',
-] as const
-type Recorded = { [K in (typeof EVENTS)[number]]: Array<AgentLoopEvents[K]> }
+type Recorded = { [K in keyof AgentLoopEvents]: Array<AgentLoopEvents[K]> }
 
 async function openStore(): Promise<{ store: Store; dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-rebase-'))
@@ -93,7 +82,7 @@ function makeLoop(
     ...over,
   })
   const events = {} as Recorded
-  for (const name of EVENTS) {
+  for (const name of LOOP_EVENT_NAMES) {
     const list: unknown[] = []
     ;(events as Record<string, unknown[]>)[name] = list
     loop.addListener(name, (d) => list.push(d))

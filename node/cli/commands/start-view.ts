@@ -2,7 +2,8 @@
  * How `loopnet start` shows the loop: a progress bar on a TTY, plain log lines otherwise, one
  * JSON object per event with --json. Subscribes to the loop's typed events; no logic.
  */
-import type { AgentLoop, AgentLoopEvents } from '../../../agent/loop.ts'
+import type { AgentLoop } from '../../../agent/loop.ts'
+import { type AgentLoopEvents, LOOP_EVENT_NAMES } from '../../../agent/loop-events.ts'
 import { oneLine } from '../../leaderboard/format.ts'
 
 type Write = (text: string) => void
@@ -20,21 +21,7 @@ export function attachView(
     offs.push(loop.addListener(type, fn))
   }
   if (mode === 'json') {
-    const names: Array<keyof AgentLoopEvents & string> = [
-      'resumed',
-      'proposal-rejected',
-      'proposal-failed',
-      'experiment-started',
-      'progress',
-      'experiment-finished',
-      'experiment-interrupted',
-      'parent-changed',
-      'rebase-started',
-      'rebase-finished',
-      'rebase-fetch-failed',
-      'stopped',
-    ]
-    for (const name of names)
+    for (const name of LOOP_EVENT_NAMES)
       on(name, (detail) =>
         out(`${JSON.stringify({ event: name, time: Date.now(), ...stripText(detail) })}\n`),
       )

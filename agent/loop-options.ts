@@ -1,0 +1,51 @@
+/**
+ * What an AgentLoop is made of (loop.ts): its collaborators, the train file it starts from, the
+ * trainer's settings and the loop's limits, with the defaults of the optional ones.
+ */
+import type { CompileCheck } from './compile.ts'
+import type { ResultSink, SwarmView } from './interfaces.ts'
+import type { Proposer } from './proposer.ts'
+
+/** The values an AgentLoopInit's optional numbers take when they are left out. */
+export const LOOP_DEFAULTS = {
+  graceSeconds: 60,
+  minDelta: 0,
+  maxFixAttempts: 2,
+  maxBaselineCrashes: 3,
+} as const
+
+export interface AgentLoopInit {
+  /** Holds workspace/, logs/, results.tsv and run.json. */
+  dataDir: string
+  genesis: string
+  /** Local node id now; the swarm sets the libp2p peer id. */
+  author: string
+  sink: ResultSink
+  swarm: SwarmView
+  proposer: Proposer
+  /** Used for one experiment when the proposer fails (an LLM endpoint that is down). */
+  fallback?: Proposer
+  /** The unmodified train file: the first experiment. */
+  baselineText: string
+  python: string
+  /** trainer/ (prepare.py), put on PYTHONPATH. */
+  trainerDir: string
+  budgetSeconds: number
+  /** Added to 2x budget before a run is killed as a timeout (default LOOP_DEFAULTS.graceSeconds: 60 s). */
+  graceSeconds?: number
+  /** Extra trainer environment (LOOPNET_CACHE...). */
+  env?: Record<string, string>
+  /** Keep needs val_bpb < parent - minDelta (default 0). */
+  minDelta?: number
+  /** Stop after this many experiments (default: never). */
+  maxExperiments?: number
+  /** Prepare the next proposal while training, and the next interpreter during eval (default true). */
+  pipeline?: boolean
+  /** Start the next interpreter during the current run's eval (default: as `pipeline`). */
+  warmStart?: boolean
+  /** Fix attempts a proposer with fix() gets per crash (default 2). */
+  maxFixAttempts?: number
+  /** Consecutive crashes of the unmodified baseline before giving up (default 3). */
+  maxBaselineCrashes?: number
+  compile?: CompileCheck
+}

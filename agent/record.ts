@@ -1,0 +1,200 @@
+/**
+ * What one finished experiment becomes, pure: the record the swarm gets, the local facts the
+ * store keeps beside it, the workspace commit's message, and the seconds of each phase.
+ * The loop (loop.ts) gathers the inputs and does the I/O; table-tested in test/agent/record.test.ts.
+ */
+import type { ExperimentFields, ExperimentStatus } from '../protocol/types.ts'
+import type { BestKnown, LocalRun } from './interfaces.ts'
+import type { PhaseSeconds } from './loop-events.ts'
+import type { Proposal } from './proposer.ts'
+import { type RebaseVerdict, rebaseTolerance } from './rebase.ts'
+import type { RunOutcome } from './runner.ts'
+import { formatCommitMessage } from './trailers.ts'
+import { recordDiff } from './validate.ts'
+
+/** The parent the next experiment edits; `baseline: true` until the baseline has been kept. */
+export interface Parent {
+  text: string
+  hash: string
+  valBpb: number | undefined
+  commit: string
+  baseline: boolean
+}
+
+/** A run that ended by itself: an interrupted one says nothing about its idea and is never recorded. */
+export type FinishedOutcome = Exclude<RunOutcome, { kind: 'interrupted' }>
+
+/** A re-measure of a peer's claim, judged: whose claim it was, and the verdict. */
+export interface JudgedRemeasure {
+  best: BestKnown
+  verdict: RebaseVerdict
+}
+
+/** A crash's description is cut to this many characters (before whitespace is folded). */
+export const CRASH_DESCRIPTION_MAX = 400
+
+/**
+ * The record's parent hash: '' for the baseline (it has none); for a re-measure the file
+ * itself (a re-measure is the file on itself on the wire, with an empty diff); else the parent.
+ */
+export function recordParentHash(
+  parent: Pick<Parent, 'hash' | 'baseline'>,
+  proposal: Pick<Proposal, 'fileHash'>,
+  remeasure: boolean,
+): string {
+  if (remeasure) return proposal.fileHash
+  return parent.baseline ? '' : parent.hash
+}
+
+export interface RecordInput {
+  genesis: string
+  author: string
+  seq: number
+  proposal: Proposal
+  parent: Pick<Parent, 'text' | 'baseline'>
+  status: ExperimentStatus
+  outcome: FinishedOutcome
+  /** recordParentHash() of this experiment. */
+  parentHash: string
+  /** The tier this node last ran on ('' before any run): used when the run printed none. */
+  tier: string
+  createdAt: number
+}
+
+/** The record of a finished experiment. A crash's val_bpb is 0 and its reason is in the description. */
+export function buildRecord(input: RecordInput): ExperimentFields {
+  const { proposal, parent, status, outcome, parentHash } = input
+  const s = outcome.summary
+  const description =
+    outcome.kind === 'crash'
+      ? `${proposal.description} [crash: ${outcome.reason}: ${outcome.message}]`.slice(
+          0,
+          CRASH_DESCRIPTION_MAX,
+        )
+      : proposal.description
+  return {
+    genesis: input.genesis,
+    author: input.author,
+    seq: input.seq,
+    parentHash,
+    fileHash: proposal.fileHash,
+    // a re-measure's diff is empty: the file against itself
+    diff:
+      parentHash === proposal.fileHash
+        ? ''
+        : recordDiff(parent.baseline ? undefined : parent.text, proposal.text),
+    status,
+    valBpb: status === 'crash' ? 0 : (s?.valBpb ?? 0),
+    trainingSeconds: s?.trainingSeconds ?? 0,
+    totalSeconds: s?.totalSeconds ?? outcome.timing.processSeconds,
+    numSteps: s?.numSteps ?? 0,
+    totalTokens: Math.round((s?.totalTokensM ?? 0) * 1e6),
+    peakMemMb: s?.peakVramMb ?? 0,
+    tier: s?.device ?? (input.tier || 'unknown'),
+    description: description.replace(/\s+/g, ' ').trim(),
+    createdAt: input.createdAt,
+  }
+}
+
+/**
+ * The workspace commit's message: the proposal's description, the numbers as Loopnet-*
+ * trailers (Parent-Val-Bpb only on a measured parent), and a re-measure's claim and verdict.
+ */
+export function commitMessage(
+  record: ExperimentFields,
+  parent: Pick<Parent, 'valBpb' | 'baseline'>,
+  proposal: Pick<Proposal, 'description' | 'source'>,
+  outcome: FinishedOutcome,
+  remeasure?: JudgedRemeasure,
+): string {
+  const trailers: Record<string, string | number> = {
+    Status: record.status,
+    'Val-Bpb': record.valBpb.toFixed(6),
+  }
+  if (!parent.baseline && parent.valBpb !== undefined)
+    trailers['Parent-Val-Bpb'] = parent.valBpb.toFixed(6)
+  Object.assign(trailers, {
+    Seq: record.seq,
+    Tier: record.tier,
+    Steps: record.numSteps,
+    'Training-Seconds': record.trainingSeconds.toFixed(1),
+    'Peak-Mem-Mb': record.peakMemMb.toFixed(1),
+    Source: proposal.source,
+    'File-Hash': record.fileHash,
+    'Parent-Hash': record.parentHash || 'none',
+  })
+  if (outcome.kind === 'crash') trailers['Crash-Reason'] = `${outcome.reason}: ${outcome.message}`
+  if (remeasure !== undefined) {
+    const { best, verdict } = remeasure
+    trailers['Claimed-By'] = best.author
+    trailers['Claimed-Val-Bpb'] = best.valBpb.toFixed(6)
+    trailers['Rebase-Tolerance'] = rebaseTolerance(best.valBpb).toFixed(6)
+    if (best.recordId !== undefined) trailers['Claimed-Record'] = best.recordId
+    trailers['Rebase-Verdict'] = verdict.reason
+  }
+  return formatCommitMessage(proposal.description, trailers)
+}
+
+export interface LocalRunInput {
+  commit: string
+  parentCommit: string
+  proposal: Pick<Proposal, 'source' | 'text'>
+  logPath: string
+  wallSeconds: number
+  outcome: FinishedOutcome
+  remeasure?: JudgedRemeasure
+}
+
+/** The facts of a run that stay on this node, stored beside its record. */
+export function buildLocalRun(input: LocalRunInput): LocalRun {
+  const { outcome, remeasure } = input
+  return {
+    commit: input.commit,
+    parentCommit: input.parentCommit,
+    source: input.proposal.source,
+    logPath: input.logPath,
+    wallSeconds: input.wallSeconds,
+    fileText: input.proposal.text,
+    ...(outcome.kind === 'crash' ? { crashReason: outcome.reason } : {}),
+    ...(remeasure !== undefined
+      ? { claimedBy: remeasure.best.author, rebaseVerdict: remeasure.verdict.reason }
+      : {}),
+  }
+}
+
+/** The loop's own timings of one experiment, in seconds. */
+export interface LoopSeconds {
+  propose: number
+  git: number
+  journal: number
+  total: number
+}
+
+/**
+ * Where one experiment's time went: the loop's own phases, and the trainer process split into
+ * start-up, training (as the trainer reports it; 0 for a crash) and the rest (eval, exit).
+ */
+export function phaseSeconds(outcome: FinishedOutcome, loop: LoopSeconds): PhaseSeconds {
+  const { startupSeconds, processSeconds } = outcome.timing
+  const training = outcome.kind === 'ok' ? outcome.summary.trainingSeconds : 0
+  return {
+    propose: loop.propose,
+    git: loop.git,
+    startup: startupSeconds,
+    training,
+    eval: Math.max(0, processSeconds - startupSeconds - training),
+    journal: loop.journal,
+    total: loop.total,
+  }
+}
+
+export function zeroPhases(): PhaseSeconds {
+  return { propose: 0, git: 0, startup: 0, training: 0, eval: 0, journal: 0, total: 0 }
+}
+
+/** Phase by phase sums. */
+export function addPhases(a: PhaseSeconds, b: PhaseSeconds): PhaseSeconds {
+  const sum = zeroPhases()
+  for (const k of Object.keys(sum) as Array<keyof PhaseSeconds>) sum[k] = a[k] + b[k]
+  return sum
+}
