@@ -24,68 +24,62 @@ export class ProposalRejectedError extends Error {
   }
 }
 
-export class EmptyReplyError extends ProposalRejectedError {
-  override name = 'EmptyReplyError'
-  constructor(message = 'the reply holds no code block and no SEARCH/REPLACE edit') {
-    super('empty-reply', message)
+type RejectionClass<A extends unknown[]> = new (...args: A) => ProposalRejectedError
+
+/**
+ * A ProposalRejectedError of one kind whose class and instances are named `name` (the name
+ * callers check); its message is `message` of the constructor's arguments.
+ */
+function rejection<A extends unknown[]>(
+  name: string,
+  kind: RejectionKind,
+  message: (...args: A) => string,
+): RejectionClass<A> {
+  const Rejection = class extends ProposalRejectedError {
+    constructor(...args: A) {
+      super(kind, message(...args))
+      this.name = name
+    }
   }
+  Object.defineProperty(Rejection, 'name', { value: name })
+  return Rejection
 }
 
-export class UnparseableReplyError extends ProposalRejectedError {
-  override name = 'UnparseableReplyError'
-  constructor(message: string) {
-    super('unparseable-reply', message)
-  }
-}
+const given = (message: string): string => message
+const givenOr =
+  (fallback: string) =>
+  (message?: string): string =>
+    message ?? fallback
 
-export class EditNotAppliedError extends ProposalRejectedError {
-  override name = 'EditNotAppliedError'
-  constructor(message: string) {
-    super('edit-not-applied', message)
-  }
-}
-
-export class WrongFileError extends ProposalRejectedError {
-  override name = 'WrongFileError'
-  constructor(file: string, trainFile: string) {
-    super('wrong-file', `the reply edits ${file}; only ${trainFile} may be changed`)
-  }
-}
-
-export class CompileError extends ProposalRejectedError {
-  override name = 'CompileError'
-  constructor(message: string) {
-    super('compile-error', message)
-  }
-}
-
-export class NoChangeError extends ProposalRejectedError {
-  override name = 'NoChangeError'
-  constructor(message = 'the proposed file is identical to its parent') {
-    super('no-change', message)
-  }
-}
-
-export class DuplicateProposalError extends ProposalRejectedError {
-  override name = 'DuplicateProposalError'
-  constructor(message = 'this exact file was already tried on this parent') {
-    super('duplicate', message)
-  }
-}
-
-export class LlmRequestError extends ProposalRejectedError {
-  override name = 'LlmRequestError'
-  constructor(message: string) {
-    super('request-failed', message)
-  }
-}
-
-export class LlmTimeoutError extends ProposalRejectedError {
-  override name = 'LlmTimeoutError'
-  constructor(ms: number) {
-    super('request-timeout', `the model did not answer within ${ms} ms`)
-  }
-}
+export const EmptyReplyError = rejection(
+  'EmptyReplyError',
+  'empty-reply',
+  givenOr('the reply holds no code block and no SEARCH/REPLACE edit'),
+)
+export const UnparseableReplyError = rejection('UnparseableReplyError', 'unparseable-reply', given)
+export const EditNotAppliedError = rejection('EditNotAppliedError', 'edit-not-applied', given)
+export const WrongFileError = rejection(
+  'WrongFileError',
+  'wrong-file',
+  (file: string, trainFile: string) => `the reply edits ${file}; only ${trainFile} may be changed`,
+)
+export const CompileError = rejection('CompileError', 'compile-error', given)
+export const NoChangeError = rejection(
+  'NoChangeError',
+  'no-change',
+  givenOr('the proposed file is identical to its parent'),
+)
+export const DuplicateProposalError = rejection(
+  'DuplicateProposalError',
+  'duplicate',
+  givenOr('this exact file was already tried on this parent'),
+)
+export const LlmRequestError = rejection('LlmRequestError', 'request-failed', given)
+export const LlmTimeoutError = rejection(
+  'LlmTimeoutError',
+  'request-timeout',
+  (ms: number) => `the model did not answer within ${ms} ms`,
+)
 
 /** The LLM proposer gave up after its bounded retries; the loop moves on (falls back). */
 export class ProposalFailedError extends Error {
