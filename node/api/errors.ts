@@ -9,33 +9,25 @@ import { ApiAnswerError } from './server.ts'
 /** No record, or no train file, matches an id or hash (prefix). */
 export class UnknownHashError extends ApiAnswerError {
   override name = 'UnknownHashError'
-  constructor(message: string) {
-    super(404, message)
-  }
+  readonly status = 404
 }
 
 /** A prefix matches more than one record id or file hash. */
 export class AmbiguousPrefixError extends ApiAnswerError {
   override name = 'AmbiguousPrefixError'
-  constructor(message: string) {
-    super(409, message)
-  }
+  readonly status = 409
 }
 
 /** Not a hex id/hash, or a prefix shorter than MIN_PREFIX. */
 export class BadHashError extends ApiAnswerError {
   override name = 'BadHashError'
-  constructor(message: string) {
-    super(400, message)
-  }
+  readonly status = 400
 }
 
 /** The file is known but no diff can be shown: a baseline, only re-measures, a missing parent. */
 export class NoDiffError extends ApiAnswerError {
   override name = 'NoDiffError'
-  constructor(message: string) {
-    super(404, message)
-  }
+  readonly status = 404
 }
 
 /** Any other non-200 answer of the node API. */

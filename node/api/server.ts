@@ -32,13 +32,10 @@ export interface NodeApi {
  * An answer other than 200 that a NodeApi method chose (the error's name goes in the body): a
  * message for the user (an unknown or ambiguous hash), wherever it is reported.
  */
-export class ApiAnswerError extends UserError {
+export abstract class ApiAnswerError extends UserError {
   override name = 'ApiAnswerError'
-  readonly status: number
-  constructor(status: number, message: string) {
-    super(message)
-    this.status = status
-  }
+  /** The HTTP status of the answer. */
+  abstract readonly status: number
 }
 
 export interface ApiServerInit {

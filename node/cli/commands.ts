@@ -2,11 +2,33 @@
  * The command table. Each command lives in its own file under commands/ and is imported lazily,
  * so `loopnet --help` does not pay for loading libp2p, sqlite or the trainer glue.
  */
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
+
 export interface Command {
   /** Full usage text for `loopnet <command> --help`. */
   usage: string
   /** Runs the command; resolves to the process exit code. */
   run(argv: string[], signal: AbortSignal): Promise<number>
+}
+
+/** The flags parseArgs makes of argv with these options. */
+export type ParsedFlags<O extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O }>
+>['values']
+
+/**
+ * A command whose argv parseArgs reads with `options`: an unknown or malformed flag, or any
+ * positional, is a usage error. `run` gets the flags.
+ */
+export function defineCommand<const O extends ParseArgsOptionsConfig>(
+  usage: string,
+  options: O,
+  run: (flags: ParsedFlags<O>, signal: AbortSignal) => Promise<number>,
+): Command {
+  return {
+    usage,
+    run: async (argv, signal) => run(parseArgs({ args: argv, options }).values, signal),
+  }
 }
 
 export interface CommandEntry {

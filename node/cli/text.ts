@@ -62,3 +62,13 @@ export function table(header: string[], rows: string[][], right: ReadonlySet<num
       .join('  ')
   return [line(header), ...rows.map(line)]
 }
+
+/** How `loopnet start` prints: a terminal (progress bar), plain lines, or a JSON object a line. */
+export type ViewMode = 'json' | 'tty' | 'plain'
+
+/** Where a view writes its text (stdout; a test collects it). */
+export type Write = (text: string) => void
+
+export const writeStdout: Write = (text) => {
+  process.stdout.write(text)
+}

@@ -13,17 +13,30 @@ export interface ProtocolServiceComponents {
   connectionManager: ConnectionManager
 }
 
-export interface ProtocolServiceInit {
+/** What a user of a protocol may set (fileFetch, recordSync init); each has a default. */
+export interface ProtocolServiceLimits {
+  /** Per-request time limit (client and server), ms; default DEFAULT_TIMEOUT_MS. */
+  timeout?: number
+  /** Default: the protocol's `streams`. */
+  maxInboundStreams?: number
+  /** Default: the protocol's `streams`. */
+  maxOutboundStreams?: number
+}
+
+/** What a protocol fixes (the subclass). */
+export interface ProtocolSpec {
   protocol: string
-  maxInboundStreams: number
-  maxOutboundStreams: number
-  /** Per-request time limit, client and server, ms. */
-  timeout: number
+  /** Default number of concurrent streams, inbound and outbound. */
+  streams: number
   /** A request longer than this is not one of ours: the stream is aborted unread. */
   maxRequestBytes: number
   /** Largest response a client reads. */
   maxResponseBytes: number
 }
+
+const DEFAULT_TIMEOUT_MS = 30_000
+
+type ProtocolServiceInit = Omit<ProtocolSpec, 'streams'> & Required<ProtocolServiceLimits>
 
 export abstract class ProtocolService implements Startable {
   readonly protocol: string
@@ -31,10 +44,21 @@ export abstract class ProtocolService implements Startable {
   private readonly init: ProtocolServiceInit
   private started = false
 
-  constructor(components: ProtocolServiceComponents, init: ProtocolServiceInit) {
+  constructor(
+    components: ProtocolServiceComponents,
+    spec: ProtocolSpec,
+    limits: ProtocolServiceLimits = {},
+  ) {
     this.components = components
-    this.init = init
-    this.protocol = init.protocol
+    this.init = {
+      protocol: spec.protocol,
+      maxRequestBytes: spec.maxRequestBytes,
+      maxResponseBytes: spec.maxResponseBytes,
+      timeout: limits.timeout ?? DEFAULT_TIMEOUT_MS,
+      maxInboundStreams: limits.maxInboundStreams ?? spec.streams,
+      maxOutboundStreams: limits.maxOutboundStreams ?? spec.streams,
+    }
+    this.protocol = spec.protocol
     this.handle = this.handle.bind(this)
   }
 

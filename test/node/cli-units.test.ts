@@ -19,6 +19,7 @@ import {
   NoDiffError,
   UnknownHashError,
 } from '../../node/api/errors.ts'
+import { defineCommand } from '../../node/cli/commands.ts'
 import { NoNodeDataError, resolveDataDir, STORE_FILE, storePath } from '../../node/cli/data-dir.ts'
 import { CliUsageError, EXIT_FAILURE, EXIT_USAGE, failure } from '../../node/cli/errors.ts'
 import {
@@ -106,6 +107,33 @@ describe('how a command error surfaces', () => {
       /^loopnet: store \S+store\.sqlite has schema 999, newer than this loopnet \(\d+\)$/,
     )
   })
+})
+
+describe('a command defined by its flags', () => {
+  const seen: unknown[] = []
+  const command = defineCommand(
+    'usage',
+    { json: { type: 'boolean' }, rows: { type: 'string' } },
+    async (flags) => {
+      seen.push(flags)
+      return 0
+    },
+  )
+  it.each([
+    { argv: [], flags: {} },
+    { argv: ['--json', '--rows', '3'], flags: { json: true, rows: '3' } },
+    { argv: ['--rows=5'], flags: { rows: '5' } },
+  ])('runs with $argv', async ({ argv, flags }) => {
+    expect(await command.run(argv, new AbortController().signal)).toBe(0)
+    expect(seen.at(-1)).toEqual(flags)
+  })
+  it.each([{ argv: ['--nope'] }, { argv: ['stray'] }, { argv: ['--rows'] }])(
+    'refuses $argv as a usage error',
+    async ({ argv }) => {
+      const err = await command.run(argv, new AbortController().signal).catch((e: unknown) => e)
+      expect(failure(err).exitCode).toBe(EXIT_USAGE)
+    },
+  )
 })
 
 describe('the data dir', () => {

@@ -1,8 +1,6 @@
 import type { DiffAnswer } from '../../api/node-api.ts'
-import type { Command } from '../commands.ts'
 import { askNode } from '../node-answer.ts'
-import { parseOneQuery } from '../positional.ts'
-import { visibleControls } from '../text.ts'
+import { oneQueryCommand } from '../positional.ts'
 
 const usage = `Usage: loopnet diff <file-hash> [--json] [--data-dir DIR]
 
@@ -27,18 +25,12 @@ export function formatDiff(d: DiffAnswer): string {
   return d.diff.endsWith('\n') ? d.diff : `${d.diff}\n`
 }
 
-const command: Command = {
+const command = oneQueryCommand({
   usage,
-  async run(argv, signal) {
-    const { query, dataDir, json } = parseOneQuery(argv, 'diff', 'one train file hash')
-    const d = await readDiff(dataDir, query, signal)
-    if (json) console.log(JSON.stringify(d))
-    else {
-      const text = formatDiff(d)
-      process.stdout.write(process.stdout.isTTY ? visibleControls(text) : text)
-    }
-    return 0
-  },
-}
+  command: 'diff',
+  what: 'one train file hash',
+  answer: readDiff,
+  text: formatDiff,
+})
 
 export default command

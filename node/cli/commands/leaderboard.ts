@@ -2,10 +2,9 @@
  * `loopnet leaderboard`: the swarm's leaderboard as this node sees it, from the running node's
  * API, or straight from the store when no node runs (the same bytes either way).
  */
-import { parseArgs } from 'node:util'
 import { formatLeaderboard } from '../../leaderboard/format.ts'
 import type { Leaderboard } from '../../leaderboard/leaderboard.ts'
-import type { Command } from '../commands.ts'
+import { defineCommand } from '../commands.ts'
 import { resolveDataDir } from '../data-dir.ts'
 import { CliUsageError } from '../errors.ts'
 import { askNode } from '../node-answer.ts'
@@ -58,19 +57,16 @@ function parseRows(text: string | undefined): number | undefined {
   return n
 }
 
-const command: Command = {
+const command = defineCommand(
   usage,
-  async run(argv, signal) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        tier: { type: 'string' },
-        rows: { type: 'string' },
-        json: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        genesis: { type: 'string' },
-      },
-    })
+  {
+    tier: { type: 'string' },
+    rows: { type: 'string' },
+    json: { type: 'boolean' },
+    'data-dir': { type: 'string' },
+    genesis: { type: 'string' },
+  },
+  async (values, signal) => {
     const rows = parseRows(values.rows)
     const board = await readLeaderboard(
       {
@@ -84,6 +80,6 @@ const command: Command = {
     console.log(values.json ? JSON.stringify(board) : formatLeaderboard(board))
     return 0
   },
-}
+)
 
 export default command

@@ -1,9 +1,8 @@
 import { UnknownHashError } from '../../api/errors.ts'
 import type { FileAnswer, RecordAnswer, RecordJson } from '../../api/node-api.ts'
-import type { Command } from '../commands.ts'
 import { askNode } from '../node-answer.ts'
-import { parseOneQuery } from '../positional.ts'
-import { oneLine, shortAuthor, shortHash, visibleControls } from '../text.ts'
+import { oneQueryCommand } from '../positional.ts'
+import { oneLine, shortAuthor, shortHash } from '../text.ts'
 
 const usage = `Usage: loopnet show <id|hash> [--json] [--data-dir DIR]
 
@@ -82,18 +81,13 @@ export function formatFile(f: FileAnswer): string {
   return out.join('\n')
 }
 
-const command: Command = {
+const command = oneQueryCommand({
   usage,
-  async run(argv, signal) {
-    const { query, dataDir, json } = parseOneQuery(argv, 'show', 'one record id or file hash')
-    const shown = await lookup(dataDir, query, signal)
-    if (json) console.log(JSON.stringify(shown))
-    else {
-      const text = 'record' in shown ? formatRecord(shown.record) : formatFile(shown.file)
-      console.log(process.stdout.isTTY ? visibleControls(text) : text)
-    }
-    return 0
-  },
-}
+  command: 'show',
+  what: 'one record id or file hash',
+  answer: lookup,
+  text: (shown: Shown) =>
+    `${'record' in shown ? formatRecord(shown.record) : formatFile(shown.file)}\n`,
+})
 
 export default command

@@ -8,14 +8,12 @@ import type {
   SyncDoneDetail,
 } from '../../p2p/interfaces.ts'
 import type { LoopnetNode } from '../../p2p/node.ts'
-import { oneLine, shortPeer } from '../text.ts'
-
-type Write = (text: string) => void
+import { oneLine, shortPeer, type ViewMode, type Write, writeStdout } from '../text.ts'
 
 export function attachNetworkView(
   node: LoopnetNode,
-  mode: 'json' | 'tty' | 'plain',
-  out: Write = (t) => process.stdout.write(t),
+  mode: ViewMode,
+  out: Write = writeStdout,
 ): () => void {
   const emit = (event: string, detail: object, text: string): void => {
     if (mode === 'json') out(`${JSON.stringify({ event, time: Date.now(), ...detail })}\n`)
@@ -31,22 +29,15 @@ export function attachNetworkView(
       `loopnet: others join with: loopnet start --bootstrap ${preferredAddr(addrs) ?? '<multiaddr>'}`,
     ].join('\n'),
   )
-  const onConnect = (evt: CustomEvent<{ toString(): string }>): void => {
-    const peer = evt.detail.toString()
-    emit(
-      'peer-connected',
-      { peer, peers: node.getPeers().length },
-      `peer   connected ${shortPeer(peer)} (${node.getPeers().length} peers)`,
-    )
-  }
-  const onDisconnect = (evt: CustomEvent<{ toString(): string }>): void => {
-    const peer = evt.detail.toString()
-    emit(
-      'peer-disconnected',
-      { peer, peers: node.getPeers().length },
-      `peer   disconnected ${shortPeer(peer)} (${node.getPeers().length} peers)`,
-    )
-  }
+  const onPeer =
+    (what: 'connected' | 'disconnected') =>
+    (evt: CustomEvent<{ toString(): string }>): void => {
+      const peer = evt.detail.toString()
+      const peers = node.getPeers().length
+      emit(`peer-${what}`, { peer, peers }, `peer   ${what} ${shortPeer(peer)} (${peers} peers)`)
+    }
+  const onConnect = onPeer('connected')
+  const onDisconnect = onPeer('disconnected')
   const onRecord = (evt: CustomEvent<RecordEventDetail>): void => {
     const d = evt.detail
     if (d.via === 'self') return

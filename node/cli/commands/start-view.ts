@@ -4,15 +4,9 @@
  */
 import type { AgentLoop } from '../../../agent/loop.ts'
 import { type AgentLoopEvents, LOOP_EVENT_NAMES } from '../../../agent/loop-events.ts'
-import { oneLine } from '../../leaderboard/format.ts'
+import { firstLine, oneLine, shortHash, type ViewMode, type Write, writeStdout } from '../text.ts'
 
-type Write = (text: string) => void
-
-export function attachView(
-  loop: AgentLoop,
-  mode: 'json' | 'tty' | 'plain',
-  out: Write = (t) => process.stdout.write(t),
-): () => void {
+export function attachView(loop: AgentLoop, mode: ViewMode, out: Write = writeStdout): () => void {
   const offs: Array<() => void> = []
   const on = <K extends keyof AgentLoopEvents & string>(
     type: K,
@@ -45,7 +39,7 @@ export function attachView(
     line(
       d.experiments === 0
         ? 'loopnet: fresh start, the first experiment is the baseline'
-        : `loopnet: resumed after ${d.experiments} experiments, parent ${d.parentHash.slice(0, 12)} val_bpb ${d.parentValBpb?.toFixed(6) ?? 'n/a'}${d.tsvLinesAdded > 0 ? ` (${d.tsvLinesAdded} results.tsv lines restored)` : ''}`,
+        : `loopnet: resumed after ${d.experiments} experiments, parent ${shortHash(d.parentHash)} val_bpb ${d.parentValBpb?.toFixed(6) ?? 'n/a'}${d.tsvLinesAdded > 0 ? ` (${d.tsvLinesAdded} results.tsv lines restored)` : ''}`,
     ),
   )
   on('experiment-started', (d) => {
@@ -88,13 +82,13 @@ export function attachView(
   )
   on('rebase-started', (d) =>
     line(
-      `rebase: re-measuring ${short(d.fileHash)} by ${who(d.author)} (claims ${d.claimedValBpb.toFixed(6)})`,
+      `rebase: re-measuring ${shortHash(d.fileHash)} by ${who(d.author)} (claims ${d.claimedValBpb.toFixed(6)})`,
     ),
   )
   on('rebase-finished', (d) => line(`rebase: ${rebaseOutcome(d)}`))
   on('rebase-fetch-failed', (d) =>
     line(
-      `rebase: cannot fetch ${short(d.fileHash)} by ${who(d.author)}: ${firstLine(d.message)}; proposing as usual`,
+      `rebase: cannot fetch ${shortHash(d.fileHash)} by ${who(d.author)}: ${firstLine(d.message)}; proposing as usual`,
     ),
   )
   on('stopped', (d) => line(`loopnet: stopped after ${d.experiments} experiments (${d.reason})`))
@@ -104,17 +98,13 @@ export function attachView(
   }
 }
 
-function short(hash: string): string {
-  return hash.slice(0, 12)
-}
-
 /** Peer ids are long and start alike (12D3KooW...): enough to tell them apart in a log. */
 function who(author: string): string {
   return author.length > 16 ? `${author.slice(0, 16)}…` : author
 }
 
 function rebaseOutcome(d: AgentLoopEvents['rebase-finished']): string {
-  const file = `${short(d.fileHash)} by ${who(d.author)}`
+  const file = `${shortHash(d.fileHash)} by ${who(d.author)}`
   const claim = d.claimedValBpb.toFixed(6)
   const local = d.measuredValBpb?.toFixed(6) ?? 'n/a'
   switch (d.reason) {
@@ -131,14 +121,6 @@ function rebaseOutcome(d: AgentLoopEvents['rebase-finished']): string {
 
 function signed(x: number): string {
   return `${x >= 0 ? '+' : ''}${x.toFixed(6)}`
-}
-
-/**
- * An error's first line, control characters blanked: messages may quote an LLM's reply or a
- * peer's record, and a terminal would obey escape codes in them.
- */
-function firstLine(text: string): string {
-  return oneLine(text.split('\n')[0] ?? '')
 }
 
 /** JSON events leave out the train file text (big, and in the store anyway). */

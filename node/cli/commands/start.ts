@@ -5,7 +5,6 @@
  * the agent loop until --max-experiments or a signal. With no peers the node works solo and
  * catches up by sync when peers appear.
  */
-import { parseArgs } from 'node:util'
 import { pyCompileCheck } from '../../../agent/compile.ts'
 import { AgentLoop } from '../../../agent/loop.ts'
 import type { Proposer } from '../../../agent/proposer.ts'
@@ -17,8 +16,9 @@ import { LoopnetNode } from '../../p2p/node.ts'
 import { NetworkStore, StoreSyncCursors } from '../../store/network-store.ts'
 import { Store } from '../../store/store.ts'
 import { NetworkSwarmView, SwarmSink } from '../../swarm.ts'
-import type { Command } from '../commands.ts'
+import { defineCommand } from '../commands.ts'
 import { storePath } from '../data-dir.ts'
+import type { ViewMode } from '../text.ts'
 import { defaultBudget, prepareCorpus, readBaseline, readProgram, trainerDir } from '../trainer.ts'
 import { resolveStartOptions, type StartFlags } from './start-config.ts'
 import { attachNetworkView } from './start-network-view.ts'
@@ -58,7 +58,7 @@ Options:
 The LLM settings may also live in <data-dir>/llm.json: {"baseURL", "apiKey", "model",
 "temperature", "requestTimeoutMs", "maxAttempts"}.`
 
-function serving(mode: 'json' | 'tty' | 'plain'): void {
+function serving(mode: ViewMode): void {
   process.stdout.write(
     mode === 'json'
       ? `${JSON.stringify({ event: 'serving', time: Date.now() })}\n`
@@ -66,32 +66,29 @@ function serving(mode: 'json' | 'tty' | 'plain'): void {
   )
 }
 
-const command: Command = {
+const command = defineCommand(
   usage,
-  async run(argv, signal) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        'data-dir': { type: 'string' },
-        proposer: { type: 'string' },
-        budget: { type: 'string' },
-        grace: { type: 'string' },
-        'max-experiments': { type: 'string' },
-        seed: { type: 'string' },
-        'min-delta': { type: 'string' },
-        python: { type: 'string' },
-        corpus: { type: 'string' },
-        'no-pipeline': { type: 'boolean' },
-        json: { type: 'boolean' },
-        'base-url': { type: 'string' },
-        'api-key': { type: 'string' },
-        model: { type: 'string' },
-        bootstrap: { type: 'string', multiple: true },
-        listen: { type: 'string', multiple: true },
-        'local-swarm': { type: 'boolean' },
-        serve: { type: 'boolean' },
-      },
-    })
+  {
+    'data-dir': { type: 'string' },
+    proposer: { type: 'string' },
+    budget: { type: 'string' },
+    grace: { type: 'string' },
+    'max-experiments': { type: 'string' },
+    seed: { type: 'string' },
+    'min-delta': { type: 'string' },
+    python: { type: 'string' },
+    corpus: { type: 'string' },
+    'no-pipeline': { type: 'boolean' },
+    json: { type: 'boolean' },
+    'base-url': { type: 'string' },
+    'api-key': { type: 'string' },
+    model: { type: 'string' },
+    bootstrap: { type: 'string', multiple: true },
+    listen: { type: 'string', multiple: true },
+    'local-swarm': { type: 'boolean' },
+    serve: { type: 'boolean' },
+  },
+  async (values, signal) => {
     const opts = resolveStartOptions(values as StartFlags)
     const store = new Store(storePath(opts.dataDir))
     try {
@@ -122,7 +119,7 @@ const command: Command = {
       })
       // the peer id is the author of this node's records from now on (status reads node_id)
       store.setState('node_id', node.peerId)
-      const mode = opts.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain'
+      const mode: ViewMode = opts.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain'
       const loop = new AgentLoop({
         dataDir: opts.dataDir,
         genesis,
@@ -180,6 +177,6 @@ const command: Command = {
       store.close()
     }
   },
-}
+)
 
 export default command

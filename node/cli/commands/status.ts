@@ -2,10 +2,9 @@
  * `loopnet status`: the node's best, its keep/discard/crash counts and the run in progress,
  * read from the store and <dataDir>/run.json (the daemon may be running or not).
  */
-import { parseArgs } from 'node:util'
 import { isAlive, type RunState, readRunState } from '../../../agent/run-state.ts'
 import type { Counts } from '../../store/store.ts'
-import type { Command } from '../commands.ts'
+import { defineCommand } from '../commands.ts'
 import { openDataDirStore, resolveDataDir } from '../data-dir.ts'
 import { shortHash } from '../text.ts'
 
@@ -95,17 +94,14 @@ export function formatStatus(s: NodeStatus): string {
   return lines.join('\n')
 }
 
-const command: Command = {
+const command = defineCommand(
   usage,
-  async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: { 'data-dir': { type: 'string' }, json: { type: 'boolean' } },
-    })
+  { 'data-dir': { type: 'string' }, json: { type: 'boolean' } },
+  async (values) => {
     const status = readStatus(resolveDataDir(values['data-dir']))
     console.log(values.json ? JSON.stringify(status) : formatStatus(status))
     return 0
   },
-}
+)
 
 export default command

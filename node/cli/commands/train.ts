@@ -2,9 +2,8 @@
  * `loopnet train`: prepare the data (idempotent) and run the baseline train file once, streaming
  * its output. The smallest end-to-end check that a machine can take part in a swarm.
  */
-import { parseArgs } from 'node:util'
 import { execa } from 'execa'
-import type { Command } from '../commands.ts'
+import { defineCommand } from '../commands.ts'
 import { CliUsageError } from '../errors.ts'
 import { PREPARE_PY, resolvePython, TRAIN_PY, trainerEnv } from '../trainer.ts'
 
@@ -17,17 +16,14 @@ Options:
   --python PATH      python interpreter (default: /usr/bin/python3 or $LOOPNET_PYTHON)
   --file TRAIN_PY    train file to run (default: trainer/train.py)`
 
-const command: Command = {
+const command = defineCommand(
   usage,
-  async run(argv, signal) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        budget: { type: 'string' },
-        python: { type: 'string' },
-        file: { type: 'string' },
-      },
-    })
+  {
+    budget: { type: 'string' },
+    python: { type: 'string' },
+    file: { type: 'string' },
+  },
+  async (values, signal) => {
     const env = trainerEnv()
     if (values.budget !== undefined) {
       if (!(Number(values.budget) > 0))
@@ -52,6 +48,6 @@ const command: Command = {
     if (signal.aborted) return 0
     return trained.exitCode ?? 1
   },
-}
+)
 
 export default command

@@ -13,7 +13,6 @@ import {
 } from './errors.ts'
 import type { FileFetch, FileFetchComponents, FileFetchInit } from './index.ts'
 
-const DEFAULT_TIMEOUT_MS = 30_000
 /** A request is one hash: anything longer is not a loopnet client. */
 const MAX_REQUEST_BYTES = 256
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
@@ -22,14 +21,16 @@ export class FileFetchService extends ProtocolService implements FileFetch {
   private readonly files: FileSource
 
   constructor(components: FileFetchComponents, init: FileFetchInit) {
-    super(components, {
-      protocol: fetchProtocol(init.genesis),
-      maxInboundStreams: init.maxInboundStreams ?? 32,
-      maxOutboundStreams: init.maxOutboundStreams ?? 32,
-      timeout: init.timeout ?? DEFAULT_TIMEOUT_MS,
-      maxRequestBytes: MAX_REQUEST_BYTES,
-      maxResponseBytes: FETCH_MAX_MESSAGE_BYTES,
-    })
+    super(
+      components,
+      {
+        protocol: fetchProtocol(init.genesis),
+        streams: 32,
+        maxRequestBytes: MAX_REQUEST_BYTES,
+        maxResponseBytes: FETCH_MAX_MESSAGE_BYTES,
+      },
+      init,
+    )
     this.files = init.files
   }
 

@@ -3,8 +3,8 @@
  * FileSource; the client hashes what it receives and refuses anything that does not match.
  */
 import type { AbortOptions, PeerId } from '@libp2p/interface'
-import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { FileSource } from '../interfaces.ts'
+import type { ProtocolServiceComponents, ProtocolServiceLimits } from '../protocol-service.ts'
 import { FileFetchService } from './fetch.ts'
 
 export {
@@ -22,19 +22,12 @@ export interface FileFetch {
   readonly protocol: string
 }
 
-export interface FileFetchInit {
+export interface FileFetchInit extends ProtocolServiceLimits {
   genesis: string
   files: FileSource
-  /** Per-request time limit (client and server), ms. */
-  timeout?: number
-  maxInboundStreams?: number
-  maxOutboundStreams?: number
 }
 
-export interface FileFetchComponents {
-  registrar: Registrar
-  connectionManager: ConnectionManager
-}
+export type FileFetchComponents = ProtocolServiceComponents
 
 export function fileFetch(init: FileFetchInit): (components: FileFetchComponents) => FileFetch {
   return (components) => new FileFetchService(components, init)

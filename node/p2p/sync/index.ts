@@ -4,8 +4,8 @@
  * learned late. The client validates every record exactly as gossip does (see node.ts).
  */
 import type { AbortOptions, PeerId } from '@libp2p/interface'
-import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { RecordSource } from '../interfaces.ts'
+import type { ProtocolServiceComponents, ProtocolServiceLimits } from '../protocol-service.ts'
 import { RecordSyncService } from './sync.ts'
 
 export { InvalidSyncResponseError } from './errors.ts'
@@ -32,21 +32,15 @@ export interface RecordSync {
   syncFrom(peer: PeerId, options: SyncFromOptions): Promise<{ cursor: number; received: number }>
 }
 
-export interface RecordSyncInit {
+/** timeout (ProtocolServiceLimits) is per page. */
+export interface RecordSyncInit extends ProtocolServiceLimits {
   genesis: string
   records: RecordSource
   /** Records per page (capped at SYNC_PAGE_RECORDS). */
   pageSize?: number
-  /** Per-page time limit, ms. */
-  timeout?: number
-  maxInboundStreams?: number
-  maxOutboundStreams?: number
 }
 
-export interface RecordSyncComponents {
-  registrar: Registrar
-  connectionManager: ConnectionManager
-}
+export type RecordSyncComponents = ProtocolServiceComponents
 
 export function recordSync(init: RecordSyncInit): (components: RecordSyncComponents) => RecordSync {
   return (components) => new RecordSyncService(components, init)

@@ -18,7 +18,6 @@ import type {
   SyncPage,
 } from './index.ts'
 
-const DEFAULT_TIMEOUT_MS = 30_000
 const MAX_REQUEST_BYTES = 64
 
 interface LongLike {
@@ -60,14 +59,16 @@ export class RecordSyncService extends ProtocolService implements RecordSync {
   private readonly pageSize: number
 
   constructor(components: RecordSyncComponents, init: RecordSyncInit) {
-    super(components, {
-      protocol: syncProtocol(init.genesis),
-      maxInboundStreams: init.maxInboundStreams ?? 16,
-      maxOutboundStreams: init.maxOutboundStreams ?? 16,
-      timeout: init.timeout ?? DEFAULT_TIMEOUT_MS,
-      maxRequestBytes: MAX_REQUEST_BYTES,
-      maxResponseBytes: SYNC_MAX_MESSAGE_BYTES,
-    })
+    super(
+      components,
+      {
+        protocol: syncProtocol(init.genesis),
+        streams: 16,
+        maxRequestBytes: MAX_REQUEST_BYTES,
+        maxResponseBytes: SYNC_MAX_MESSAGE_BYTES,
+      },
+      init,
+    )
     this.source = init.records
     this.pageSize = Math.min(init.pageSize ?? SYNC_PAGE_RECORDS, SYNC_PAGE_RECORDS)
   }
