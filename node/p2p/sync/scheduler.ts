@@ -12,7 +12,7 @@ import type { SyncCursorStore } from '../interfaces.ts'
  * timeout) is tried again after SYNC_RETRY_MIN_MS, doubling, SYNC_RETRIES times: until then a
  * late joiner would lack the log until another peer connected or a gossip gap showed.
  */
-export const SYNC_RETRY_MIN_MS = 1_000
+const SYNC_RETRY_MIN_MS = 1_000
 export const SYNC_RETRIES = 5
 
 export interface SyncSchedulerInit {
