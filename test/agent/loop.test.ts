@@ -3,21 +3,16 @@
  * the train.py contract in a fraction of a second, val_bpb a known function of its constants),
  * a real SQLite store, and the LLM proposer against a scripted local server.
  */
-import { readFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { simpleGit } from 'simple-git'
 import { afterEach, describe, expect, it } from 'vitest'
 import { pyCompileCheck } from '../../agent/compile.ts'
-import { AgentLoop } from '../../agent/loop.ts'
-import { type AgentLoopEvents, LOOP_EVENT_NAMES } from '../../agent/loop-events.ts'
+import type { AgentLoop } from '../../agent/loop.ts'
 import type { AgentLoopInit } from '../../agent/loop-options.ts'
 import type { Proposer } from '../../agent/proposer.ts'
 import { BuiltinProposer } from '../../agent/proposers/builtin/builtin.ts'
 import { LlmProposer } from '../../agent/proposers/llm/llm.ts'
-import { SoloSink, SoloSwarmView } from '../../node/solo.ts'
 import { Store } from '../../node/store/store.ts'
 import { sha256Hex } from '../../protocol/hash.ts'
 import {
@@ -26,10 +21,8 @@ import {
   type ScriptedServer,
   startScriptedServer,
 } from '../fixtures/agent/openai-server.ts'
+import { baseline, expectConsistent, fixtureLoop, python, type RecordedEvents } from './helpers.ts'
 
-const python = process.env.LOOPNET_PYTHON ?? '/usr/bin/python3'
-const trainerDir = fileURLToPath(new URL('../fixtures/agent/trainer', import.meta.url))
-const baseline = readFileSync(join(trainerDir, 'train.py'), 'utf8')
 const LR = 'LR = 0.01  # learning rate; the optimum is 0.02'
 const USE_NORM = 'USE_NORM = True  # normalisation on or off'
 const ACT = 'ACTIVATION = "relu"  # relu | gelu | silu'
@@ -39,76 +32,14 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-type Recorded = { [K in keyof AgentLoopEvents]: Array<AgentLoopEvents[K]> }
-
 async function makeLoop(
   proposer: Proposer,
   over: Partial<AgentLoopInit> = {},
-): Promise<{ loop: AgentLoop; store: Store; events: Recorded; dataDir: string }> {
+): Promise<{ loop: AgentLoop; store: Store; events: RecordedEvents; dataDir: string }> {
   const dataDir = over.dataDir ?? (await mkdtemp(join(tmpdir(), 'loopnet-loop-')))
   const store = new Store(join(dataDir, 'store.sqlite'))
   cleanups.push(() => store.close())
-  const genesis = 'g-test'
-  const loop = new AgentLoop({
-    dataDir,
-    genesis,
-    author: store.nodeId(),
-    sink: new SoloSink(store),
-    swarm: new SoloSwarmView(store, genesis),
-    proposer,
-    baselineText: baseline,
-    python,
-    trainerDir,
-    budgetSeconds: 1,
-    graceSeconds: 10,
-    env: { FIXTURE_STEP_SECONDS: '0.02' },
-    ...over,
-  })
-  const events = {} as Recorded
-  for (const name of LOOP_EVENT_NAMES) {
-    const list: unknown[] = []
-    ;(events as Record<string, unknown[]>)[name] = list
-    loop.addListener(name, (d) => {
-      list.push(d)
-      if (process.env.DEBUG_LOOP && name !== 'progress')
-        console.log(name, JSON.stringify(d).slice(0, 300))
-    })
-  }
-  return { loop, store, events, dataDir }
-}
-
-/** Checks git, results.tsv and the store tell the same story. */
-async function expectConsistent(dataDir: string, store: Store, author: string): Promise<void> {
-  const runs = store.ownRuns(author)
-  const git = simpleGit(join(dataDir, 'workspace'))
-  const tsv = readFileSync(join(dataDir, 'results.tsv'), 'utf8').trimEnd().split('\n')
-  expect(tsv).toHaveLength(runs.length + 1)
-  for (const [i, run] of runs.entries()) {
-    const cols = tsv[i + 1]?.split('\t') ?? []
-    expect(cols[0]).toBe(run.local.commit.slice(0, 7))
-    expect(cols[3]).toBe(run.fields.status)
-    expect(
-      (await git.raw(['rev-parse', `refs/loopnet/experiments/${run.fields.seq}`])).trim(),
-    ).toBe(run.local.commit)
-    const trailers = await git.raw([
-      'log',
-      '-1',
-      '--format=%(trailers:only,unfold)',
-      run.local.commit,
-    ])
-    expect(trailers).toContain(`Loopnet-Status: ${run.fields.status}`)
-    expect(trailers).toContain(`Loopnet-Val-Bpb: ${run.fields.valBpb.toFixed(6)}`)
-  }
-  const kept = runs.filter((r) => r.fields.status === 'keep')
-  const head = (await git.raw(['rev-parse', 'HEAD'])).trim()
-  expect(head).toBe(kept.at(-1)?.local.commit)
-  // the branch is exactly the chain of keeps, newest first, on the root commit
-  const chain = (await git.raw(['rev-list', '--first-parent', 'HEAD'])).trim().split('\n')
-  expect(chain.slice(0, -1)).toEqual(kept.map((r) => r.local.commit).reverse())
-  expect((await git.status()).isClean()).toBe(true)
-  expect(sha256Hex(readFileSync(join(dataDir, 'workspace', 'train.py'), 'utf8'))).toBe(
-    kept.at(-1)?.fields.fileHash,
-  )
+  return { ...fixtureLoop(store, dataDir, 'g-test', proposer, over), store, dataDir }
 }
 
 describe('AgentLoop', () => {

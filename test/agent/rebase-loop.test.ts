@@ -4,22 +4,18 @@
  * trainer (val_bpb a known function of its constants), so each test knows whether the peer's
  * claim reproduces here.
  */
-import { readFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { simpleGit } from 'simple-git'
 import { afterEach, describe, expect, it } from 'vitest'
 import { pyCompileCheck } from '../../agent/compile.ts'
-import { AgentLoop } from '../../agent/loop.ts'
-import { type AgentLoopEvents, LOOP_EVENT_NAMES } from '../../agent/loop-events.ts'
+import type { AgentLoop } from '../../agent/loop.ts'
 import type { AgentLoopInit } from '../../agent/loop-options.ts'
 import type { Proposer } from '../../agent/proposer.ts'
 import { BuiltinProposer } from '../../agent/proposers/builtin/builtin.ts'
 import { LlmProposer } from '../../agent/proposers/llm/llm.ts'
 import { recordDiff } from '../../agent/validate.ts'
-import { SoloSink, SoloSwarmView } from '../../node/solo.ts'
 import { Store } from '../../node/store/store.ts'
 import { sha256Hex } from '../../protocol/hash.ts'
 import type { ExperimentFields } from '../../protocol/types.ts'
@@ -28,10 +24,8 @@ import {
   type ScriptedServer,
   startScriptedServer,
 } from '../fixtures/agent/openai-server.ts'
+import { baseline, expectConsistent, fixtureLoop, python, type RecordedEvents } from './helpers.ts'
 
-const python = process.env.LOOPNET_PYTHON ?? '/usr/bin/python3'
-const trainerDir = fileURLToPath(new URL('../fixtures/agent/trainer', import.meta.url))
-const baseline = readFileSync(join(trainerDir, 'train.py'), 'utf8')
 const GENESIS = 'g-test'
 const TIER = 'cpu-test' // the fixture trainer's device line
 const PEER = '12D3KooWPeerBeeBeeBeeBeeBeeBee'
@@ -50,8 +44,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-type Recorded = { [K in keyof AgentLoopEvents]: Array<AgentLoopEvents[K]> }
-
 async function openStore(): Promise<{ store: Store; dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-rebase-'))
   const store = new Store(join(dataDir, 'store.sqlite'))
@@ -65,29 +57,8 @@ function makeLoop(
   dataDir: string,
   proposer: Proposer,
   over: Partial<AgentLoopInit> = {},
-): { loop: AgentLoop; events: Recorded } {
-  const loop = new AgentLoop({
-    dataDir,
-    genesis: GENESIS,
-    author: store.nodeId(),
-    sink: new SoloSink(store),
-    swarm: new SoloSwarmView(store, GENESIS),
-    proposer,
-    baselineText: baseline,
-    python,
-    trainerDir,
-    budgetSeconds: 1,
-    graceSeconds: 10,
-    env: { FIXTURE_STEP_SECONDS: '0.02' },
-    ...over,
-  })
-  const events = {} as Recorded
-  for (const name of LOOP_EVENT_NAMES) {
-    const list: unknown[] = []
-    ;(events as Record<string, unknown[]>)[name] = list
-    loop.addListener(name, (d) => list.push(d))
-  }
-  return { loop, events }
+): { loop: AgentLoop; events: RecordedEvents } {
+  return fixtureLoop(store, dataDir, GENESIS, proposer, over)
 }
 
 /** A peer's KEEP of `text` claiming `claimed`, as sync leaves it; its file only if `withFile`. */
@@ -124,7 +95,7 @@ async function runBuiltin(
   store: Store,
   dataDir: string,
   maxExperiments: number,
-): Promise<{ loop: AgentLoop; events: Recorded }> {
+): Promise<{ loop: AgentLoop; events: RecordedEvents }> {
   const made = makeLoop(store, dataDir, new BuiltinProposer({ baselineText: baseline }), {
     maxExperiments,
   })
@@ -143,31 +114,6 @@ async function scriptedLlm(reply: string): Promise<{ llm: LlmProposer; server: S
     maxAttempts: 1,
   })
   return { llm, server }
-}
-
-/** git, results.tsv and the store tell the same story (as in loop.test.ts). */
-async function expectConsistent(dataDir: string, store: Store, author: string): Promise<void> {
-  const runs = store.ownRuns(author)
-  const git = simpleGit(join(dataDir, 'workspace'))
-  const tsv = readFileSync(join(dataDir, 'results.tsv'), 'utf8').trimEnd().split('\n')
-  expect(tsv).toHaveLength(runs.length + 1)
-  for (const [i, run] of runs.entries()) {
-    const cols = tsv[i + 1]?.split('\t') ?? []
-    expect(cols[0]).toBe(run.local.commit.slice(0, 7))
-    expect(cols[3]).toBe(run.fields.status)
-    expect(cols[4]).toBe(run.fields.description)
-    expect(cols[10]).toBe(run.local.source)
-    expect(
-      (await git.raw(['rev-parse', `refs/loopnet/experiments/${run.fields.seq}`])).trim(),
-    ).toBe(run.local.commit)
-  }
-  const kept = runs.filter((r) => r.fields.status === 'keep')
-  const chain = (await git.raw(['rev-list', '--first-parent', 'HEAD'])).trim().split('\n')
-  expect(chain.slice(0, -1)).toEqual(kept.map((r) => r.local.commit).reverse())
-  expect((await git.status()).isClean()).toBe(true)
-  expect(sha256Hex(readFileSync(join(dataDir, 'workspace', 'train.py'), 'utf8'))).toBe(
-    kept.at(-1)?.fields.fileHash,
-  )
 }
 
 describe('AgentLoop rebase step', () => {
