@@ -7,7 +7,7 @@
  * them (docs/ARCHITECTURE.md, "Network pitfalls"): loopback is allowed past the inbound
  * connection limits, and the IP-colocation penalty is off.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
@@ -18,6 +18,7 @@ import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import { sha256Hex } from '../../protocol/hash.ts'
 
 const { values } = parseArgs({
   options: {
@@ -43,8 +44,6 @@ function emit(event: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`)
 }
 
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex')
-
 const node = await createLibp2p({
   addresses: { listen: [values.listen] },
   transports: [tcp()],
@@ -58,7 +57,7 @@ const node = await createLibp2p({
 })
 const pubsub = node.services.pubsub
 pubsub.addEventListener('message', (evt) => {
-  emit('record', { t: now(), id: sha256(evt.detail.data), via: 'gossip' })
+  emit('record', { t: now(), id: sha256Hex(evt.detail.data), via: 'gossip' })
 })
 pubsub.addEventListener('gossipsub:graft', (evt) => emit('graft', { peer: evt.detail.peerId }))
 pubsub.subscribe(topic)
@@ -96,7 +95,7 @@ createInterface({ input: process.stdin })
     if (c.cmd === 'publish') {
       const data = randomBytes(c.size ?? 64)
       const t = now()
-      const id = sha256(data)
+      const id = sha256Hex(data)
       publish(data).then(
         () => emit('published', { req: c.req, t, id, bytes: data.length }),
         (err: Error) => emit('error', { req: c.req, message: err.message }),
