@@ -1,8 +1,8 @@
 /**
  * Rebasing onto the swarm's best (docs/ARCHITECTURE.md "Sharing decisions"): pure decisions;
- * the I/O lives in remeasure.ts (fetch) and the loop (re-run, git). Nobody adopts a number on
- * trust: a peer's claim is re-measured locally, and only a confirmed gain moves this node's
- * parent.
+ * the I/O lives in remeasure.ts (the fetch) and in loop.ts and experiment.ts (the re-run, git).
+ * Nobody adopts a number on trust: a peer's claim is re-measured locally, and only a confirmed
+ * gain moves this node's parent.
  */
 import type { ExperimentFields, ExperimentStatus } from '../protocol/types.ts'
 import type { BestKnown, LocalRun } from './interfaces.ts'

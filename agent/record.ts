@@ -1,7 +1,7 @@
 /**
  * What one finished experiment becomes, pure: the record the swarm gets, the local facts the
  * store keeps beside it, the workspace commit's message, and the seconds of each phase.
- * The loop (loop.ts) gathers the inputs and does the I/O; table-tested in test/agent/record.test.ts.
+ * experiment.ts gathers the inputs and does the I/O; table-tested in test/agent/record.test.ts.
  */
 import type { ExperimentFields, ExperimentStatus } from '../protocol/types.ts'
 import type { BestKnown, LocalRun } from './interfaces.ts'
