@@ -1,7 +1,7 @@
 /**
  * Limits every node must share exactly: a record one node accepts and another rejects would
  * make honest relays look malicious to gossipsub scoring, and a message larger than a
- * receiver's inbound limit makes it drop the sender (DESIGN.md, Network pitfalls).
+ * receiver's inbound limit makes it drop the sender (docs/ARCHITECTURE.md, "Network pitfalls").
  */
 
 const KiB = 1024

@@ -1,5 +1,5 @@
 /**
- * The fields of one experiment as every part of loopnet sees them (../shared/DESIGN.md, "The
+ * The fields of one experiment as every part of loopnet sees them (docs/ARCHITECTURE.md, "The
  * record"). The agent fills them, the store keeps them, the swarm signs and gossips them.
  * Protobuf encoding, hashing and signing of this shape live beside it in protocol/.
  */
