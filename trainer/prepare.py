@@ -6,9 +6,10 @@ It owns everything two runs must share to be comparable:
     pinned by sha256) and its deterministic train/val split,
   - a byte-level BPE tokenizer trained deterministically on the train split,
   - the token files (uint16 .npy, loaded without pickle),
-  - the tier constants (SEQ_LEN, EVAL_TOKENS, TIME_BUDGET) and evaluate_bpb,
-  - the genesis id: sha256 over this file, the baseline train.py, the corpus hash, the
-    tokenizer merges and the tier constants. Nodes with the same genesis run the same game.
+  - the rules of the measurement per tier (TIERS: eval context and size, time budget, probe
+    bounds) and METRIC_VERSION; the harness (harness.py) applies them,
+  - the genesis id: sha256 over those rules, the baseline train.py, the corpus hash and the
+    tokenizer merges. Nodes with the same genesis run the same game.
 
 Usage:
   python3 prepare.py                     # build (or find) the cached data, print where it is
@@ -18,15 +19,15 @@ Usage:
   python3 prepare.py --source X --expect-sha256 HEX   # refuse unless the corpus hash matches
 
 Cache: $LOOPNET_CACHE or ~/.cache/loopnet, one folder per corpus hash and vocab size.
-train.py finds the data through load_data(); $LOOPNET_CORPUS=<corpus sha256> selects a
-corpus prepared with --source (default: the pinned default corpus).
+The harness finds the data through load_data(); $LOOPNET_CORPUS=<corpus sha256> selects a
+corpus prepared with --source (default: the pinned default corpus). A train file never sees
+this file or the data: the harness hands it the train split after begin().
 """
 
 import argparse
 import hashlib
 import heapq
 import json
-import math
 import os
 import re
 import sys
@@ -69,11 +70,50 @@ SPLIT_PATTERN = re.compile(
     r"""'(?i:[sdmt]|ll|ve|re)| ?[^\W\d_]+| ?\d{1,3}| ?(?:[^\s\w]|_)+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
 )
 
-# Per hardware class: evaluation context, eval size and training time budget.
-# CPU evals less (a 2-core CPU forwards ~20k tokens/s) so a 5 s test run stays short.
+# What val_bpb means. Bump it when any rule of the measurement changes (the harness's eval,
+# probes, bounds): a new genesis, so results of two definitions never meet in one table.
+METRIC_VERSION = 2
+
+# Per hardware class, the rules of the game (all in the genesis):
+#   seq_len, eval_tokens: the eval context and how many val targets are scored. CPU evals less
+#     (a 2-core CPU forwards ~20k tokens/s) so a short test run stays short.
+#   time_budget: seconds of training, from begin() to finish(), measured by the harness.
+#   startup_max: untimed seconds before begin() (imports, compile). Untimed compute is a way to
+#     train outside the budget, so it is bounded; a GPU compiles for a minute or two.
+#   eval_batch: windows per eval query (the same shape for eval and probes).
+#   probes, rescores: causality probes (suffix replaced after a random prefix) and unmodified
+#     windows re-scored, in a process of their own. 256 probes catch a model that peeks at 1 %
+#     of positions most of the time (bench:trainer measures how often).
+#   probe_max_abs: how far (nats) any compared log-prob may move between the two processes.
+#     CPU fp32 differs by ~1e-6 between batch compositions; GPU bf16 autocast by more.
+#   probe_mean_bound: the mean gain (nats) of the true next token when it was visible. It
+#     estimates what a peek wins; 2e-4 nats is ~1e-4 bpb at ~3 bytes a token, below noise.
+#   weights_max_mb: the hand-off's cap (the baseline: ~6 MB on CPU, ~200 MB on a GPU).
 TIERS = {
-    "cpu": {"seq_len": 256, "eval_tokens": 64 * 1024, "time_budget": 60},
-    "cuda": {"seq_len": 2048, "eval_tokens": 256 * 1024, "time_budget": 300},
+    "cpu": {
+        "seq_len": 256,
+        "eval_tokens": 64 * 1024,
+        "time_budget": 60,
+        "startup_max": 60,
+        "eval_batch": 32,
+        "probes": 256,
+        "rescores": 32,
+        "probe_max_abs": 1e-3,
+        "probe_mean_bound": 2e-4,
+        "weights_max_mb": 256,
+    },
+    "cuda": {
+        "seq_len": 2048,
+        "eval_tokens": 256 * 1024,
+        "time_budget": 300,
+        "startup_max": 240,
+        "eval_batch": 16,
+        "probes": 256,
+        "rescores": 16,
+        "probe_max_abs": 5e-2,
+        "probe_mean_bound": 2e-3,
+        "weights_max_mb": 2048,
+    },
 }
 PREPARE_FORMAT = 1  # bump when the cache layout changes
 
@@ -298,19 +338,28 @@ def encode_documents(tok, docs):
 # Build / load the cached data
 
 
-def tier_constants():
-    return json.dumps(TIERS, sort_keys=True, separators=(",", ":"))
+def metric_constants():
+    """Everything that defines the measurement, as canonical JSON (not this file's bytes: a
+    fix to the code that keeps the numbers must not fork the swarm)."""
+    rules = {
+        "metric_version": METRIC_VERSION,
+        "vocab_size": VOCAB_SIZE,
+        "doc_chunk_bytes": DOC_CHUNK_BYTES,
+        "val_fraction": VAL_FRACTION,
+        "tiers": TIERS,
+    }
+    return json.dumps(rules, sort_keys=True, separators=(",", ":"))
 
 
 def genesis_id(corpus_sha256, merges):
+    """sha256 over the metric's definition, the baseline train.py, the corpus and the tokenizer."""
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
     for part in (
-        (here / "prepare.py").read_bytes(),
+        metric_constants().encode(),
         (here / "train.py").read_bytes(),
         corpus_sha256.encode(),
         merges.astype("<i4").tobytes(),
-        tier_constants().encode(),
     ):
         h.update(hashlib.sha256(part).digest())
     return h.hexdigest()
@@ -387,7 +436,7 @@ def prepare(source=DEFAULT_SOURCE, expect_sha256=None, log=print):
 
 
 def load_data(corpus_sha256=None):
-    """For train.py: (train_ids, val_ids, token_bytes, meta), memory-mapped, no pickle."""
+    """For the harness: (train_ids, val_ids, token_bytes, meta), memory-mapped, no pickle."""
     sha = corpus_sha256 or os.environ.get("LOOPNET_CORPUS") or DEFAULT_CORPUS_SHA256
     d = data_dir(sha)
     if not (d / "meta.json").exists():
@@ -429,49 +478,6 @@ def detect_tier():
 def time_budget(hw_class):
     env = os.environ.get("LOOPNET_TIME_BUDGET")
     return float(env) if env else float(TIERS[hw_class]["time_budget"])
-
-
-# -----------------------------------------------------------------------------
-# Evaluation: bits per byte on the fixed val tokens
-
-
-def evaluate_bpb(model, val_ids, token_bytes, seq_len, eval_tokens, batch_size, device="cpu"):
-    """
-    Model interface: model(idx) -> logits, idx a (B, T) int64 tensor, logits (B, T, V) of any
-    float dtype. Cross-entropy is computed here, in fp32, so the model cannot misreport it.
-
-    Reads the first min(eval_tokens, len(val_ids)-1) targets of val in windows of seq_len
-    (fixed per corpus and tier). bpb = sum(CE nats) / (ln 2 * sum(bytes of target tokens)),
-    where bytes come from the token's raw byte string; zero-byte tokens (BOS) are left out of
-    both sums.
-    """
-    import torch
-    import torch.nn.functional as F
-
-    n_windows = min(eval_tokens, len(val_ids) - 1) // seq_len
-    if n_windows == 0:
-        raise DataError(f"val split has {len(val_ids)} tokens, fewer than one window of {seq_len}")
-    data = torch.from_numpy(np.asarray(val_ids[: n_windows * seq_len + 1]).astype(np.int64))
-    nbytes = torch.from_numpy(np.asarray(token_bytes).astype(np.int64))
-    total_nats = 0.0
-    total_bytes = 0
-    was_training = model.training
-    model.eval()
-    with torch.no_grad():
-        for w0 in range(0, n_windows, batch_size):
-            w1 = min(w0 + batch_size, n_windows)
-            starts = torch.arange(w0, w1) * seq_len
-            offs = torch.arange(seq_len)
-            x = data[starts[:, None] + offs].to(device)
-            y = data[starts[:, None] + offs + 1].to(device)
-            logits = model(x)
-            loss = F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), y.reshape(-1), reduction="none")
-            b = nbytes.to(device)[y.reshape(-1)]
-            mask = b > 0
-            total_nats += loss[mask].double().sum().item()
-            total_bytes += int(b.sum().item())
-    model.train(was_training)
-    return total_nats / (math.log(2) * total_bytes)
 
 
 # -----------------------------------------------------------------------------

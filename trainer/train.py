@@ -2,14 +2,17 @@
 loopnet train.py: the EDITABLE part of the experiment. Agents change this file, and only this.
 
 A small GPT (RMSNorm, RoPE, QK-norm causal attention, relu^2 MLP, untied embeddings) trained
-with Muon (matrices) + AdamW (embeddings, lm_head) for a fixed wall-clock budget, then scored
-by prepare.evaluate_bpb on the fixed val tokens. Lower val_bpb is better.
+with Muon (matrices) + AdamW (embeddings, lm_head) for a fixed wall-clock budget. Lower val_bpb
+is better.
 
 Runs on CUDA with torch 2.x (bf16 autocast, SDPA flash attention, torch.compile) and on CPU
-with torch 1.13 (fp32, manual attention, no compile). Data and eval come from prepare.py via
-PYTHONPATH and $LOOPNET_CACHE, never from this file's location.
+with torch 1.13 (fp32, manual attention, no compile).
 
-The last lines printed are the summary block the runner parses; keep its format.
+The contract with loopnet's harness (program.md): build_model() returns the model, whose
+forward(idx) gives logits; main() trains it between loopnet.begin(), which hands over the train
+split and starts the clock, and loopnet.finish(model), which hands the weights back. The
+harness measures the time and scores the model itself, in another process; nothing printed
+here counts.
 """
 
 import contextlib
@@ -18,8 +21,6 @@ import math
 import os
 import sys
 import time
-
-T_START = time.time()
 
 # Idle worker threads that spin steal the core from whatever else runs (the node, a test, the
 # other thread pool: torch's OpenMP and OpenBLAS's pthreads are separate): on a busy 2-core
@@ -31,10 +32,11 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
-from prepare import TIERS, VOCAB_SIZE, detect_tier, evaluate_bpb, load_data, time_budget  # noqa: E402
+import loopnet  # noqa: E402  (the harness's side of the contract: begin, finish, the tier)
 
-HW, TIER = detect_tier()  # "cpu" | "cuda", and the tier key printed as device:
+HW, TIER = loopnet.HW, loopnet.TIER  # "cpu" | "cuda", and the tier key, e.g. cpu-2c
 ON_GPU = HW == "cuda"
+VOCAB_SIZE = loopnet.VOCAB_SIZE
 
 # -----------------------------------------------------------------------------
 # Hyperparameters (UPPER_CASE; why-comments say what each trades off)
@@ -52,9 +54,9 @@ MODEL_DIM = DEPTH * ASPECT_RATIO
 N_HEAD = max(1, MODEL_DIM // HEAD_DIM)
 MLP_RATIO = 4
 
-# Eval context is fixed by prepare (per tier); training on the same length keeps RoPE
+# Eval context is fixed by the harness (per tier); training on the same length keeps RoPE
 # positions in range and the train/eval distributions alike.
-SEQ_LEN = TIERS[HW]["seq_len"]
+SEQ_LEN = loopnet.SEQ_LEN
 # Tokens per optimizer step. CPU: 16 x 256, because 60 s only holds ~150 steps; at 60 s,
 # 8 sequences scored 1.660, 16 scored 1.655 and 32 scored 1.705. GPU: autoresearch's 2^19.
 DEVICE_BATCH = 64 if ON_GPU else 16  # sequences per forward pass
@@ -70,21 +72,19 @@ MUON_MOMENTUM = 0.95
 WARMUP_FRAC = 0.0  # fraction of the budget spent ramping the lr up (0: Muon needs none)
 WARMDOWN_FRAC = 0.5  # final fraction of the budget where the lr decays linearly to 0
 
-# The first steps include compilation (GPU: step 1) or allocator warm-up; they train but are
-# not timed, as in autoresearch. It leaves 10 untimed; every one is ~0.35 s on an H100 spent
-# outside the budget, and the run's overhead target is 10 s in all, so 3.
-UNTIMED_STEPS = 3 if ON_GPU else 2
-EVAL_BATCH = 16 if ON_GPU else 32  # sequences per eval forward
+# Forward+backward passes on random tokens before begin(), without optimizer steps (the
+# weights stay as initialised): compilation (GPU: the first pass) and allocator warm-up
+# happen outside the budget. The harness bounds this untimed start-up per tier.
+WARMUP_PASSES = 3 if ON_GPU else 1
 # Muon's Newton-Schulz iterations. CPU: 4, not 5: the 128-wide matrices' small matmuls run
 # at half the speed of the model's, and 4 iterations orthogonalise well enough in 60 s.
 NS_STEPS = 5 if ON_GPU else 4
 CE_CHUNK = 1024  # CPU: rows of logits per fused lm_head+loss chunk (16 MB of fp32: fits L3)
-SEED = 1337
 
 # -----------------------------------------------------------------------------
 # Device set-up
 
-torch.manual_seed(SEED)
+torch.manual_seed(loopnet.SEED)  # the harness chooses each run's seed and records it
 if ON_GPU:
     device = torch.device("cuda")
     torch.backends.cuda.matmul.allow_tf32 = True
@@ -417,7 +417,7 @@ class GPT(nn.Module):
             x = blk(x, cos, sin, self.mask)
         x = norm(x)
         if targets is None:
-            return self.lm_head(x)  # logits: the interface evaluate_bpb uses
+            return self.lm_head(x)  # logits: the interface the harness scores
         if not ON_GPU:
             return LinearCrossEntropy.apply(x.reshape(-1, x.size(-1)), self.lm_head.weight, targets.reshape(-1))
         logits = self.lm_head(x)
@@ -543,123 +543,116 @@ def lr_multiplier(progress):
 
 
 # -----------------------------------------------------------------------------
-# Data
+# The harness's entry points: build_model() (also used to rebuild the model for eval) and main()
 
 
-train_ids, val_ids, token_bytes, meta = load_data()
-offsets = np.arange(SEQ_LEN + 1)
-if ON_GPU:
-    # the whole train split lives on the GPU (int32: 4 bytes a token), so a batch is one
-    # gather with no host round trip or sync
-    train_gpu = torch.from_numpy(np.asarray(train_ids).astype(np.int32)).to(device)
-    gpu_offsets = torch.from_numpy(offsets).to(device)
-    gen = torch.Generator(device=device)
-    gen.manual_seed(SEED)
-else:
-    rng = np.random.default_rng(SEED)
+def build_model():
+    return GPT().to(device)
 
 
-def get_batch():
+def batch_sampler(train_ids):
+    """get_batch() -> (x, y) of DEVICE_BATCH random windows of the train split."""
+    offsets = np.arange(SEQ_LEN + 1)
     if ON_GPU:
-        starts = torch.randint(0, len(train_ids) - SEQ_LEN - 1, (DEVICE_BATCH, 1), device=device, generator=gen)
-        buf = train_gpu[starts + gpu_offsets].long()
+        # the whole train split lives on the GPU (int32: 4 bytes a token), so a batch is one
+        # gather with no host round trip or sync
+        train_gpu = torch.from_numpy(train_ids.astype(np.int32)).to(device)
+        gpu_offsets = torch.from_numpy(offsets).to(device)
+        gen = torch.Generator(device=device)
+        gen.manual_seed(loopnet.SEED)
+
+        def get_batch():
+            starts = torch.randint(0, len(train_ids) - SEQ_LEN - 1, (DEVICE_BATCH, 1), device=device, generator=gen)
+            buf = train_gpu[starts + gpu_offsets].long()
+            return buf[:, :-1].contiguous(), buf[:, 1:].contiguous()
+
     else:
-        starts = rng.integers(0, len(train_ids) - SEQ_LEN - 1, size=DEVICE_BATCH)
-        buf = torch.from_numpy(np.asarray(train_ids[starts[:, None] + offsets]).astype(np.int64))
-    return buf[:, :-1].contiguous(), buf[:, 1:].contiguous()
+        rng = np.random.default_rng(loopnet.SEED)
+
+        def get_batch():
+            starts = rng.integers(0, len(train_ids) - SEQ_LEN - 1, size=DEVICE_BATCH)
+            buf = torch.from_numpy(train_ids[starts[:, None] + offsets].astype(np.int64))
+            return buf[:, :-1].contiguous(), buf[:, 1:].contiguous()
+
+    return get_batch
 
 
-# -----------------------------------------------------------------------------
-# Training
+def main():
+    model = build_model()
+    num_params = sum(p.numel() for p in model.parameters())
+    optimizers = build_optimizers(model)
+    train_model = torch.compile(model, dynamic=False) if USE_COMPILE else model
+    grad_accum = max(1, TOTAL_BATCH_TOKENS // (DEVICE_BATCH * SEQ_LEN))
+    tokens_per_step = grad_accum * DEVICE_BATCH * SEQ_LEN
+    budget = loopnet.BUDGET
+    # FLOPs per token for MFU: 6 per matmul weight (fwd+bwd) plus causal attention
+    n_matmul = num_params - model.wte.weight.numel()
+    flops_per_token = 6 * n_matmul + 12 * DEPTH * MODEL_DIM * SEQ_LEN  # nanochat's estimate
+    # dense bf16 peaks by the GPU part of the tier key (cuda-<gpu>-<mem>g), matched exactly: a
+    # PCIe H100 is a different card (and tier) from the SXM one, "l4" is not "l40s"
+    PEAK_FLOPS = {
+        "h100": 989e12,
+        "h100pcie": 756e12,
+        "h200": 989e12,
+        "a100": 312e12,
+        "a100pcie": 312e12,
+        "l40s": 362e12,
+        "l4": 121e12,
+        "4090": 165e12,
+    }
+    peak = PEAK_FLOPS.get(TIER.split("-")[1], 0.0) if ON_GPU else 0.0
+    print(f"device: {TIER}  params: {num_params / 1e6:.2f}M  depth {DEPTH} dim {MODEL_DIM} heads {N_HEAD}")
+    print(f"budget: {budget:.0f} s  tokens/step: {tokens_per_step}  seq_len: {SEQ_LEN}  compile: {USE_COMPILE}")
+    sys.stdout.flush()
 
-model = GPT().to(device)
-num_params = sum(p.numel() for p in model.parameters())
-optimizers = build_optimizers(model)
-train_model = torch.compile(model, dynamic=False) if USE_COMPILE else model
-grad_accum = max(1, TOTAL_BATCH_TOKENS // (DEVICE_BATCH * SEQ_LEN))
-tokens_per_step = grad_accum * DEVICE_BATCH * SEQ_LEN
-budget = time_budget(HW)
-# FLOPs per token for MFU: 6 per matmul weight (fwd+bwd) plus causal attention
-n_matmul = num_params - model.wte.weight.numel()
-flops_per_token = 6 * n_matmul + 12 * DEPTH * MODEL_DIM * SEQ_LEN  # nanochat's estimate
-# dense bf16 peaks by the GPU part of the tier key (cuda-<gpu>-<mem>g), matched exactly: a
-# PCIe H100 is a different card (and tier) from the SXM one, "l4" is not "l40s"
-PEAK_FLOPS = {
-    "h100": 989e12,
-    "h100pcie": 756e12,
-    "h200": 989e12,
-    "a100": 312e12,
-    "a100pcie": 312e12,
-    "l40s": 362e12,
-    "l4": 121e12,
-    "4090": 165e12,
-}
-peak = PEAK_FLOPS.get(TIER.split("-")[1], 0.0) if ON_GPU else 0.0
-
-print(f"device: {TIER}  params: {num_params / 1e6:.2f}M  depth {DEPTH} dim {MODEL_DIM} heads {N_HEAD}")
-print(f"budget: {budget:.0f} s  tokens/step: {tokens_per_step}  seq_len: {SEQ_LEN}  compile: {USE_COMPILE}")
-sys.stdout.flush()
-
-training_time = 0.0
-step = 0
-x, y = get_batch()
-while True:
-    t0 = time.time()
-    progress = min(training_time / budget, 1.0)
-    for opt in optimizers:
-        for g in opt.param_groups:
-            g["lr"] = g["initial_lr"] * lr_multiplier(progress)
-    for _ in range(grad_accum):
+    # untimed warm-up on random tokens: gradients only, thrown away
+    for _ in range(WARMUP_PASSES):
+        x = torch.randint(0, VOCAB_SIZE, (DEVICE_BATCH, SEQ_LEN), device=device)
         with autocast():
-            loss = train_model(x, y)
-        (loss / grad_accum).backward()
-        x, y = get_batch()
-    for opt in optimizers:
-        opt.step()
-    model.zero_grad(set_to_none=True)
-    loss_f = loss.item()  # syncs, so the step time below is real
-    if math.isnan(loss_f) or loss_f > 100:
-        print(f"step {step}: loss {loss_f}")
-        print("FAIL")
-        sys.exit(1)
-    dt = time.time() - t0
-    step += 1
-    if step > UNTIMED_STEPS:
-        training_time += dt
-    if step % 10 == 0 or step <= 3:
-        print(f"step {step:5d} | loss {loss_f:.4f} | {dt * 1000:.0f} ms | {tokens_per_step / dt:.0f} tok/s | {training_time:.1f} s")
-        sys.stdout.flush()
-    if step > UNTIMED_STEPS and training_time >= budget:
-        break
+            train_model(x, x).backward()
+        model.zero_grad(set_to_none=True)
 
-# -----------------------------------------------------------------------------
-# Evaluation and the summary block (the contract with the runner: keep the format)
+    train_ids = loopnet.begin()  # the clock starts; the train split arrives
+    get_batch = batch_sampler(train_ids)
+    step = 0
+    elapsed = 0.0
+    x, y = get_batch()
+    while elapsed < budget:
+        t0 = time.time()
+        progress = min(elapsed / budget, 1.0)
+        for opt in optimizers:
+            for g in opt.param_groups:
+                g["lr"] = g["initial_lr"] * lr_multiplier(progress)
+        for _ in range(grad_accum):
+            with autocast():
+                loss = train_model(x, y)
+            (loss / grad_accum).backward()
+            x, y = get_batch()
+        for opt in optimizers:
+            opt.step()
+        model.zero_grad(set_to_none=True)
+        loss_f = loss.item()  # syncs, so the step time below is real
+        if math.isnan(loss_f) or loss_f > 100:
+            print(f"step {step}: loss {loss_f}")
+            print("FAIL")
+            sys.exit(1)
+        dt = time.time() - t0
+        step += 1
+        elapsed = loopnet.elapsed()
+        if step % 10 == 0 or step <= 3:
+            print(f"step {step:5d} | loss {loss_f:.4f} | {dt * 1000:.0f} ms | {tokens_per_step / dt:.0f} tok/s | {elapsed:.1f} s")
+            sys.stdout.flush()
 
-with autocast():
-    val_bpb = evaluate_bpb(
-        model,
-        val_ids,
-        token_bytes,
-        seq_len=SEQ_LEN,
-        eval_tokens=TIERS[HW]["eval_tokens"],
-        batch_size=EVAL_BATCH,
-        device=device,
-    )
-timed_steps = max(1, step - UNTIMED_STEPS)
-tok_per_s = timed_steps * tokens_per_step / max(training_time, 1e-9)
-mfu = 100 * tok_per_s * flops_per_token / peak if peak else 0.0
-peak_vram_mb = torch.cuda.max_memory_allocated() / 2**20 if ON_GPU else 0.0
-print(f"throughput: {tok_per_s:.0f} tok/s over {timed_steps} timed steps")
-# passes over the train split: far above 1 the run measures memorising a small corpus (an
-# H100 goes through the default corpus many times in 300 s; give it a bigger --source)
-print(f"epochs: {step * tokens_per_step / len(train_ids):.2f}")
-print("---")
-print(f"val_bpb:          {val_bpb:.6f}")
-print(f"training_seconds: {training_time:.1f}")
-print(f"total_seconds:    {time.time() - T_START:.1f}")
-print(f"peak_vram_mb:     {peak_vram_mb:.1f}")
-print(f"mfu_percent:      {mfu:.2f}")
-print(f"total_tokens_M:   {step * tokens_per_step / 1e6:.1f}")
-print(f"num_steps:        {step}")
-print(f"num_params_M:     {num_params / 1e6:.1f}")
-print(f"device:           {TIER}")
+    # informational only: the harness measures time and scores the model itself
+    tok_per_s = step * tokens_per_step / max(elapsed, 1e-9)
+    mfu = 100 * tok_per_s * flops_per_token / peak if peak else 0.0
+    peak_vram_mb = torch.cuda.max_memory_allocated() / 2**20 if ON_GPU else 0.0
+    print(f"throughput: {tok_per_s:.0f} tok/s over {step} steps  mfu: {mfu:.2f}%  peak_vram_mb: {peak_vram_mb:.0f}")
+    # passes over the train split: far above 1 the run measures memorising a small corpus
+    print(f"epochs: {step * tokens_per_step / len(train_ids):.2f}")
+    sys.stdout.flush()
+    loopnet.finish(model)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""
+loopnet eval_child.py: runs INSIDE a fresh sandbox after training has ended. Builds the model
+with the train file's build_model(), loads the weights the harness hands over, and answers
+batches of token windows with the model's logits. Untrusted like the train file (it runs the
+file's code): the harness fixes every size, shuffles what it asks, and checks the answers.
+
+Channels (fds from the environment): IN, a pipe (harness -> here): the weights, then batches
+of B x T int32 token ids; REPLY, a shared buffer of exactly B x T x V float32 that this process
+fills with each batch's logits; OUT, a pipe (here -> harness): b"R" once ready, then b"D" when
+a batch's logits are in the buffer. The process ends when IN closes.
+"""
+
+import importlib.util
+import io
+import mmap
+import os
+import sys
+
+import numpy as np
+import torch
+
+IN_FD = int(os.environ["LOOPNET_IN_FD"])
+OUT_FD = int(os.environ["LOOPNET_OUT_FD"])
+REPLY_FD = int(os.environ["LOOPNET_REPLY_FD"])
+WEIGHTS_BYTES = int(os.environ["LOOPNET_WEIGHTS_BYTES"])
+B = int(os.environ["LOOPNET_EVAL_BATCH"])
+T = int(os.environ["LOOPNET_SEQ_LEN"])
+V = int(os.environ["LOOPNET_VOCAB_SIZE"])
+ON_GPU = os.environ.get("LOOPNET_HW") == "cuda"
+
+
+def read_exact(n):
+    buf = bytearray(n)
+    view = memoryview(buf)
+    got = 0
+    while got < n:
+        k = os.readv(IN_FD, [view[got:]])
+        if k == 0:
+            return None if got == 0 else sys.exit(4)
+        got += k
+    return buf
+
+
+def write_all(data):
+    view = memoryview(data).cast("B")
+    sent = 0
+    while sent < len(view):
+        sent += os.write(OUT_FD, view[sent : sent + (1 << 20)])
+
+
+spec = importlib.util.spec_from_file_location("train", os.environ["LOOPNET_TRAIN_FILE"])
+train = importlib.util.module_from_spec(spec)
+sys.modules["train"] = train
+spec.loader.exec_module(train)  # the main guard keeps its training from running
+device = torch.device("cuda" if ON_GPU else "cpu")
+model = train.build_model()
+state = torch.load(io.BytesIO(read_exact(WEIGHTS_BYTES)), map_location=device)
+model.load_state_dict(state)
+model.to(device)
+model.eval()
+reply = np.frombuffer(mmap.mmap(REPLY_FD, B * T * V * 4), dtype=np.float32).reshape(B, T, V)
+write_all(b"R")
+with torch.no_grad():
+    while True:
+        raw = read_exact(B * T * 4)
+        if raw is None:
+            break
+        x = torch.from_numpy(np.frombuffer(raw, dtype=np.int32).reshape(B, T).astype(np.int64)).to(device)
+        if ON_GPU:
+            with torch.autocast(device_type="cuda", dtype=torch.bfloat16):
+                logits = model(x)
+        else:
+            logits = model(x)
+        reply[:] = logits.float().reshape(B, T, V).cpu().numpy()
+        write_all(b"D")

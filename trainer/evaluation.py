@@ -1,0 +1,179 @@
+"""
+loopnet evaluation.py: FIXED (trusted). Phases 3 and 4 of a run: the eval child scores the
+val windows, then a different fresh child answers causality probes and re-scores some windows
+unmodified. Each child gets the weights and windows over a pipe, in an order shuffled from
+os.urandom, in batches of one fixed shape, and writes each batch's logits into a shared buffer
+of exactly that batch's size (a memfd: no length is ever read from the child, and 100+ MB of
+logits a batch need no copying through a pipe); the harness copies them out before it reads
+them.
+Windows in one batch are never neighbours in the text, so a row cannot read the next row's
+first token as its own last target.
+"""
+
+import mmap
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+
+import scoring
+from children import Child, Crashed, Rejected
+from pipes import PipeClosedError, PipeTimeoutError, read_byte, write_all
+
+
+
+class EvalChild:
+    """A fresh sandboxed process serving logits for batches of windows."""
+
+    def __init__(self, run, weights):
+        self.run = run
+        self.B = run.rules["eval_batch"]
+        self.T = run.rules["seq_len"]
+        self.V = int(run.child_env["LOOPNET_VOCAB_SIZE"])
+        in_r, self.in_w = os.pipe()
+        self.out_r, out_w = os.pipe()
+        size = self.B * self.T * self.V * 4
+        reply_fd = os.memfd_create("loopnet-logits")
+        os.ftruncate(reply_fd, size)
+        self.shared = mmap.mmap(reply_fd, size)
+        self.reply = torch.empty(self.B, self.T, self.V, dtype=torch.float32)
+        env = dict(run.child_env)
+        env.update(
+            {
+                "LOOPNET_IN_FD": str(in_r),
+                "LOOPNET_OUT_FD": str(out_w),
+                "LOOPNET_WEIGHTS_BYTES": str(len(weights)),
+                "LOOPNET_EVAL_BATCH": str(self.B),
+                "LOOPNET_REPLY_FD": str(reply_fd),
+            }
+        )
+        argv = [sys.executable, "-u", os.path.join(run.child_api_dir, "eval_child.py")]
+        self.child = Child(run, argv, env, [in_r, out_w, reply_fd])
+        startup = run.limits["eval_startup_seconds"]
+        deadline = time.monotonic() + startup
+        try:
+            write_all(self.in_w, weights, deadline)
+            if read_byte(self.out_r, deadline) != b"R":
+                raise Rejected("malformed-reply", "the eval process did not answer ready")
+        except PipeTimeoutError:
+            self.close()
+            raise Rejected("eval-startup", f"the model was not ready for eval within {startup:.0f} s") from None
+        except PipeClosedError:
+            self.close()
+            raise Crashed("eval-crash", "the eval process exited before it was ready (build_model or the weights failed)") from None
+
+    def logits(self, windows):
+        """(B, T) int32 windows -> (B, T, V) float32 logits as a tensor over our own buffer."""
+        deadline = time.monotonic() + self.run.limits["batch_seconds"]
+        try:
+            write_all(self.in_w, np.ascontiguousarray(windows, dtype="<i4").tobytes(), deadline)
+            if read_byte(self.out_r, deadline) != b"D":
+                raise Rejected("malformed-reply", "the eval process sent something else than a done mark")
+        except PipeTimeoutError:
+            self.close()
+            raise Rejected("malformed-reply", f"no reply within {self.run.limits['batch_seconds']:.0f} s (a hang)") from None
+        except PipeClosedError as e:
+            self.close()
+            raise Rejected("malformed-reply", f"the eval process broke off its reply: {e}") from None
+        # our own copy: the child may still write to the shared buffer while we read it
+        self.reply.view(-1).numpy()[:] = np.frombuffer(self.shared, dtype=np.float32)
+        return self.reply
+
+    def close(self):
+        for fd in (self.in_w, self.out_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.child.kill()
+        self.shared.close()
+
+
+def batches(items, B, rng, pad):
+    """items in shuffled order, B at a time; the last batch filled with `pad` entries (ignored)."""
+    order = list(items)
+    rng.shuffle(order)
+    for i in range(0, len(order), B):
+        chunk = order[i : i + B]
+        yield chunk + [pad() for _ in range(B - len(chunk))], len(chunk)
+
+
+def evaluate(run, weights, val_ids, token_bytes):
+    # the children wait while we score: the harness may use every core meanwhile
+    torch.set_num_threads(len(os.sched_getaffinity(0)))
+    rng = random.Random(os.urandom(16))
+    T = run.rules["seq_len"]
+    n_windows = min(run.rules["eval_tokens"], len(val_ids) - 1) // T
+    if n_windows < 2:
+        raise RuntimeError(f"the val split has {len(val_ids)} tokens: fewer than two windows of {T}")
+    data = torch.from_numpy(np.asarray(val_ids[: n_windows * T + 1]).astype(np.int64))
+
+    def window(w):
+        return data[w * T : w * T + T], data[w * T + 1 : w * T + T + 1]
+
+    # the probes, chosen before anything is asked: (window, prefix, replacement window, positions)
+    probes = []
+    for i in range(run.rules["probes"] + run.rules["rescores"]):
+        w = rng.randrange(n_windows)
+        prefix = T if i >= run.rules["probes"] else rng.randrange(1, T)
+        other = (w + rng.randrange(1, n_windows)) % n_windows
+        extra = rng.sample(range(prefix), min(scoring.FULL_DIST_POSITIONS - 1, prefix))
+        positions = sorted(set(extra) | {prefix - 1})
+        probes.append((w, prefix, other, positions))
+    wanted = {}
+    for j, (w, _, _, positions) in enumerate(probes):
+        wanted.setdefault(w, []).append(j)
+
+    # phase 3: eval
+    t0 = time.monotonic()
+    acc = scoring.BpbAccumulator(token_bytes)
+    refs = {}
+    child = EvalChild(run, weights)
+    try:
+        for chunk, n in batches(range(n_windows), child.B, rng, lambda: rng.randrange(n_windows)):
+            x = torch.stack([window(w)[0] for w in chunk])
+            y = torch.stack([window(w)[1] for w in chunk])
+            logp = scoring.log_softmax_fp32(child.logits(x.numpy())[:n])
+            tlp = scoring.target_logprobs(logp, y[:n])
+            acc.add(tlp, y[:n])
+            for r, w in enumerate(chunk[:n]):
+                for j in wanted.get(w, ()):
+                    refs[j] = scoring.reference_of(logp[r], tlp[r], probes[j][3])
+    except scoring.MalformedReplyError as e:
+        raise Rejected("malformed-reply", str(e)) from None
+    finally:
+        child.close()
+    run.summary["val_bpb"] = acc.bpb()
+    run.summary["eval_seconds"] = time.monotonic() - t0
+
+    # phase 4: probes, in a fresh process
+    t0 = time.monotonic()
+    check = scoring.CausalityCheck(run.rules["probe_max_abs"], run.rules["probe_mean_bound"])
+    child = EvalChild(run, weights)
+    try:
+        for chunk, n in batches(range(len(probes)), child.B, rng, lambda: rng.randrange(len(probes))):
+            xs, ys = [], []
+            for j in chunk:
+                w, prefix, other, _ = probes[j]
+                x, y = window(w)
+                xs.append(torch.cat([x[:prefix], window(other)[0][prefix:]]))
+                ys.append(y)
+            x, y = torch.stack(xs), torch.stack(ys)
+            logp = scoring.log_softmax_fp32(child.logits(x.numpy())[:n])
+            tlp = scoring.target_logprobs(logp, y[:n])
+            for r, j in enumerate(chunk[:n]):
+                check.compare(refs[j], logp[r], tlp[r], probes[j][1])
+    except scoring.MalformedReplyError as e:
+        raise Rejected("malformed-reply", str(e)) from None
+    finally:
+        child.close()
+    run.summary["probe_seconds"] = time.monotonic() - t0
+    run.summary["probe_max_diff"] = check.worst
+    run.summary["probe_mean_gain"] = check.mean_gain()
+    try:
+        check.verdict()
+    except scoring.CausalityError as e:
+        raise Rejected("non-causal", str(e)) from None
