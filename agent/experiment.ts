@@ -140,7 +140,7 @@ export class ExperimentRunner {
       onSpawn: (pid) => runState.patchCurrent({ trainerPid: pid }, true),
       onProgress: (progress) => this.progress(experiment, progress, runStart),
     })
-    if (outcome.kind !== 'interrupted' && opts.another) runner.prewarm(workspace.dir, proposal.text)
+    if (outcome.kind !== 'interrupted' && opts.another) runner.prewarm(workspace.dir)
     return outcome
   }
 
@@ -177,6 +177,8 @@ export class ExperimentRunner {
       outcome,
       parentHash: experiment.parentHash,
       tier,
+      budgetSeconds: this.init.budgetSeconds,
+      sandboxed: this.init.runner.init.sandboxed !== false,
       createdAt: Date.now(),
     })
     const message = commitMessage(record, parent, proposal, outcome, judged.remeasure)
@@ -215,7 +217,7 @@ export class ExperimentRunner {
       record: journaled.record,
       local: journaled.local,
       parentValBpb: parent.baseline ? undefined : parent.valBpb,
-      ...(outcome.kind === 'crash'
+      ...(outcome.kind === 'crash' || outcome.kind === 'rejected'
         ? { crash: { reason: outcome.reason, message: outcome.message, tail: outcome.tail } }
         : {}),
       phases: journaled.phases,
@@ -243,7 +245,7 @@ export class ExperimentRunner {
     if (p.fraction === undefined && p.trainingSeconds !== undefined)
       p.fraction = Math.min(1, p.trainingSeconds / this.init.budgetSeconds)
     // training is over, eval begins: the next interpreter may import now
-    if ((p.fraction ?? 0) >= 1) runner.prewarm(workspace.dir, experiment.proposal.text)
+    if ((p.fraction ?? 0) >= 1) runner.prewarm(workspace.dir)
     this.init.emit('progress', { ...p, seq: experiment.seq, elapsedSeconds })
     this.init.runState.patchCurrent({
       step: p.step,

@@ -16,9 +16,10 @@ export const TSV_COLUMNS = [
   'parent',
   'file_hash',
   'seconds',
-  'steps',
+  'budget',
   'tier',
   'source',
+  'reason',
 ] as const
 
 export const TSV_HEADER = TSV_COLUMNS.join('\t')
@@ -30,16 +31,17 @@ function clean(text: string): string {
 export function formatTsvLine({ fields, local }: Pick<PublishedRun, 'fields' | 'local'>): string {
   return [
     local.commit.slice(0, 7),
-    fields.status === 'crash' ? '0.000000' : fields.valBpb.toFixed(6),
+    fields.valBpb.toFixed(6),
     (fields.peakMemMb / 1024).toFixed(1),
     fields.status,
     clean(fields.description),
     local.parentCommit.slice(0, 7),
     fields.fileHash.slice(0, 12),
     local.wallSeconds.toFixed(1),
-    String(fields.numSteps),
+    String(fields.budgetSeconds),
     clean(fields.tier),
     clean(local.source),
+    clean(fields.reason),
   ].join('\t')
 }
 

@@ -14,6 +14,14 @@ export const LOOP_DEFAULTS = {
   maxBaselineCrashes: 3,
 } as const
 
+/**
+ * How train files run. 'on': every file in the harness's sandbox. 'own-only': no sandbox could
+ * be made here, so the node runs only its own built-in proposals (literal swaps of its own
+ * lineage) unsandboxed and never re-measures a peer's file. 'off': the user's explicit opt-out:
+ * everything runs unsandboxed, and every record says so.
+ */
+export type SandboxMode = 'on' | 'own-only' | 'off'
+
 export interface AgentLoopInit {
   /** Holds workspace/, logs/, results.tsv and run.json. */
   dataDir: string
@@ -48,4 +56,6 @@ export interface AgentLoopInit {
   /** Consecutive crashes of the unmodified baseline before giving up (default 3). */
   maxBaselineCrashes?: number
   compile?: CompileCheck
+  /** Default 'on'. */
+  sandbox?: SandboxMode
 }

@@ -77,6 +77,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       trainerDir: init.trainerDir,
       budgetSeconds: init.budgetSeconds,
       graceSeconds: init.graceSeconds ?? LOOP_DEFAULTS.graceSeconds,
+      sandboxed: (init.sandbox ?? 'on') === 'on',
       warmStart: init.warmStart ?? init.pipeline !== false,
       ...(init.env !== undefined ? { env: init.env } : {}),
     })
@@ -203,7 +204,11 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       tally.pendingFix = undefined
       return { proposal, remeasure: undefined }
     }
-    const remeasure = await this.remeasures.prepare(parent, this.tier, this.history, signal)
+    // without a sandbox a peer's file never runs here
+    const remeasure =
+      (this.init.sandbox ?? 'on') === 'own-only'
+        ? undefined
+        : await this.remeasures.prepare(parent, this.tier, this.history, signal)
     // the pipelined proposal stays pending: it runs next, rebased if this is adopted
     if (remeasure !== undefined) return { proposal: remeasure.proposal, remeasure }
     const pipelined = tally.speculative
@@ -228,14 +233,21 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
     })
   }
 
-  /** 3. keep / discard / crash: a re-measure by its own rule (rebase.ts), the rest by decide(). */
+  /**
+   * 3. keep / discard / crash / rejected: a re-measure by its own rule (rebase.ts), a broken
+   * rule of the harness is rejected whatever it scored, the rest by decide().
+   */
   private judge({ parent, remeasure }: Experiment, outcome: FinishedOutcome): Judged {
     const measured = outcome.kind === 'ok' ? outcome.summary.valBpb : undefined
     if (remeasure !== undefined) {
       const { best, own } = remeasure
-      const verdict = judgeRemeasure(best.valBpb, measured, own, this.init.minDelta)
+      const verdict =
+        outcome.kind === 'rejected'
+          ? ({ adopt: false, reason: 'rejected' } as const)
+          : judgeRemeasure(best.valBpb, measured, own, this.init.minDelta)
       return { status: remeasureStatus(verdict), measured, remeasure: { best, verdict } }
     }
+    if (outcome.kind === 'rejected') return { status: 'rejected', measured }
     const parentValBpb = parent.baseline ? undefined : parent.valBpb
     const status = decide({
       valBpb: measured,

@@ -93,7 +93,7 @@ export function distrustedAuthors(
   const refuted = new Map<string, number>()
   for (const run of ownRuns) {
     if (run.claimedBy === undefined) continue
-    if (run.rebaseVerdict === 'refuted')
+    if (run.rebaseVerdict === 'refuted' || run.rebaseVerdict === 'rejected')
       refuted.set(run.claimedBy, (refuted.get(run.claimedBy) ?? 0) + 1)
     else if (run.rebaseVerdict === 'confirmed' || run.rebaseVerdict === 'not-better-here')
       refuted.delete(run.claimedBy)
@@ -112,9 +112,13 @@ export function rebaseTolerance(claimedValBpb: number): number {
   return Math.max(REBASE_ABSOLUTE_TOLERANCE, claimedValBpb * REBASE_RELATIVE_TOLERANCE)
 }
 
+/**
+ * rejected: the harness found the file breaking a rule here (a forged or non-causal model):
+ * a refutation that no tolerance could change.
+ */
 export type RebaseVerdict =
   | { adopt: true; reason: 'confirmed' }
-  | { adopt: false; reason: 'refuted' | 'not-better-here' | 'crashed' }
+  | { adopt: false; reason: 'refuted' | 'not-better-here' | 'crashed' | 'rejected' }
 
 /**
  * After the local re-run: adopt when the local number confirms the claim (within tolerance)
@@ -140,8 +144,9 @@ export function judgeRemeasure(
   return { adopt: true, reason: 'confirmed' }
 }
 
-/** The re-measure's record status: adopted is a keep, a crash a crash, the rest discards. */
+/** The re-measure's record status: adopted is a keep, a crash a crash, a rejection a rejection, the rest discards. */
 export function remeasureStatus(verdict: RebaseVerdict): ExperimentStatus {
   if (verdict.adopt) return 'keep'
-  return verdict.reason === 'crashed' ? 'crash' : 'discard'
+  if (verdict.reason === 'crashed') return 'crash'
+  return verdict.reason === 'rejected' ? 'rejected' : 'discard'
 }

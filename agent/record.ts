@@ -3,7 +3,7 @@
  * store keeps beside it, the workspace commit's message, and the seconds of each phase.
  * experiment.ts gathers the inputs and does the I/O; table-tested in test/agent/record.test.ts.
  */
-import type { ExperimentFields, ExperimentStatus } from '../protocol/types.ts'
+import { type ExperimentFields, type ExperimentStatus, RECORD_VERSION } from '../protocol/types.ts'
 import type { BestKnown, LocalRun } from './interfaces.ts'
 import type { PhaseSeconds } from './loop-events.ts'
 import type { Proposal } from './proposer.ts'
@@ -30,9 +30,6 @@ export interface JudgedRemeasure {
   verdict: RebaseVerdict
 }
 
-/** A crash's description is cut to this many characters (before whitespace is folded). */
-export const CRASH_DESCRIPTION_MAX = 400
-
 /**
  * The record's parent hash: '' for the baseline (it has none); for a re-measure the file
  * itself (a re-measure is the file on itself on the wire, with an empty diff); else the parent.
@@ -56,23 +53,32 @@ export interface RecordInput {
   outcome: FinishedOutcome
   /** recordParentHash() of this experiment. */
   parentHash: string
-  /** The tier this node last ran on ('' before any run): used when the run printed none. */
+  /** The tier this node last ran on ('' before any run): used when the harness said none. */
   tier: string
+  /** The budget the run was given (the harness's summary says it too, when it wrote one). */
+  budgetSeconds: number
+  /** The run was sandboxed (false only for the explicit opt-out). */
+  sandboxed: boolean
   createdAt: number
 }
 
-/** The record of a finished experiment. A crash's val_bpb is 0 and its reason is in the description. */
+/** A crash's or a rejection's reason, as records carry it: one lowercase token. */
+function recordReason(outcome: FinishedOutcome): string {
+  if (outcome.kind === 'ok') return ''
+  const token = outcome.reason.toLowerCase().replace(/[^a-z0-9-]+/g, '-')
+  return /^[a-z]/.test(token) ? token.slice(0, 48) : `crash-${token}`.slice(0, 48)
+}
+
+/**
+ * The record of a finished experiment: only numbers the harness measured. A crash's or a
+ * rejection's val_bpb is 0 and its named reason is in `reason`.
+ */
 export function buildRecord(input: RecordInput): ExperimentFields {
   const { proposal, parent, status, outcome, parentHash } = input
   const s = outcome.summary
-  const description =
-    outcome.kind === 'crash'
-      ? `${proposal.description} [crash: ${outcome.reason}: ${outcome.message}]`.slice(
-          0,
-          CRASH_DESCRIPTION_MAX,
-        )
-      : proposal.description
+  const scored = status === 'keep' || status === 'discard'
   return {
+    version: RECORD_VERSION,
     genesis: input.genesis,
     author: input.author,
     seq: input.seq,
@@ -84,14 +90,20 @@ export function buildRecord(input: RecordInput): ExperimentFields {
         ? ''
         : recordDiff(parent.baseline ? undefined : parent.text, proposal.text),
     status,
-    valBpb: status === 'crash' ? 0 : (s?.valBpb ?? 0),
+    valBpb: scored ? (s?.valBpb ?? 0) : 0,
+    budgetSeconds: s?.budgetSeconds || input.budgetSeconds,
     trainingSeconds: s?.trainingSeconds ?? 0,
+    startupSeconds: s?.startupSeconds ?? 0,
+    evalSeconds: s?.evalSeconds ?? 0,
+    probeSeconds: s?.probeSeconds ?? 0,
     totalSeconds: s?.totalSeconds ?? outcome.timing.processSeconds,
-    numSteps: s?.numSteps ?? 0,
-    totalTokens: Math.round((s?.totalTokensM ?? 0) * 1e6),
-    peakMemMb: s?.peakVramMb ?? 0,
-    tier: s?.device ?? (input.tier || 'unknown'),
-    description: description.replace(/\s+/g, ' ').trim(),
+    numParams: s?.numParams ?? 0,
+    peakMemMb: s?.peakMemMb ?? 0,
+    seed: s?.seed ?? 0,
+    tier: s?.device || input.tier || 'unknown',
+    reason: scored ? '' : recordReason(outcome),
+    unsandboxed: !input.sandboxed,
+    description: proposal.description.replace(/\s+/g, ' ').trim(),
     createdAt: input.createdAt,
   }
 }
@@ -116,7 +128,7 @@ export function commitMessage(
   Object.assign(trailers, {
     Seq: record.seq,
     Tier: record.tier,
-    Steps: record.numSteps,
+    'Budget-Seconds': record.budgetSeconds,
     'Training-Seconds': record.trainingSeconds.toFixed(1),
     'Peak-Mem-Mb': record.peakMemMb.toFixed(1),
     Source: proposal.source,
@@ -124,6 +136,9 @@ export function commitMessage(
     'Parent-Hash': record.parentHash || 'none',
   })
   if (outcome.kind === 'crash') trailers['Crash-Reason'] = `${outcome.reason}: ${outcome.message}`
+  if (outcome.kind === 'rejected')
+    trailers['Rejected-Reason'] = `${outcome.reason}: ${outcome.message}`
+  if (record.unsandboxed) trailers.Sandbox = 'none (opt-out)'
   if (remeasure !== undefined) {
     const { best, verdict } = remeasure
     trailers['Claimed-By'] = best.author
@@ -155,7 +170,7 @@ export function buildLocalRun(input: LocalRunInput): LocalRun {
     logPath: input.logPath,
     wallSeconds: input.wallSeconds,
     fileText: input.proposal.text,
-    ...(outcome.kind === 'crash' ? { crashReason: outcome.reason } : {}),
+    ...(outcome.kind !== 'ok' ? { crashReason: outcome.reason } : {}),
     ...(remeasure !== undefined
       ? { claimedBy: remeasure.best.author, rebaseVerdict: remeasure.verdict.reason }
       : {}),
@@ -171,8 +186,9 @@ export interface LoopSeconds {
 }
 
 /**
- * Where one experiment's time went: the loop's own phases, and the trainer process split into
- * start-up, training (as the trainer reports it; 0 for a crash) and the rest (eval, exit).
+ * Where one experiment's time went: the loop's own phases, and the harness process split into
+ * start-up, training (as the harness timed it; 0 when it did not finish) and the rest (the
+ * hand-off, eval, probes, exit).
  */
 export function phaseSeconds(outcome: FinishedOutcome, loop: LoopSeconds): PhaseSeconds {
   const { startupSeconds, processSeconds } = outcome.timing

@@ -1,101 +1,115 @@
 /**
- * The contract with train.py: the `---` summary block at the end of its stdout, and the step
- * lines it prints while training. Pure parsers; the runner feeds them lines.
+ * The contract with the trusted harness (trainer/harness.py): its summary block, which it
+ * writes on a channel no train file holds (the runner's fd 3), and the progress lines a train
+ * file prints (informational: they drive the progress bar and nothing else). Pure parsers.
  */
 
+/** ok: scored; crash: failed without breaking a rule; rejected: broke a rule of the harness. */
+export type Verdict = 'ok' | 'crash' | 'rejected'
+
+/** Every number the harness measured for one run. */
 export interface Summary {
+  verdict: Verdict
+  /** For crash and rejected: the named reason (non-causal, over-budget, timeout...). */
+  reason: string
+  /** One line on what happened (never published: the reason is). */
+  detail: string
   valBpb: number
+  budgetSeconds: number
   trainingSeconds: number
+  startupSeconds: number
+  evalSeconds: number
+  probeSeconds: number
   totalSeconds: number
-  peakVramMb: number
-  mfuPercent: number
-  totalTokensM: number
-  numSteps: number
-  numParamsM: number
+  weightsMb: number
+  numParams: number
+  peakMemMb: number
+  probeMaxDiff: number
+  probeMeanGain: number
+  seed: number
   /** Hardware tier key, e.g. cpu-2c. */
   device: string
+  /** 'bwrap', or 'none' for the explicit opt-out. */
+  sandbox: string
 }
 
-export type SummaryErrorKind = 'missing' | 'malformed' | 'nan' | 'fail'
+export type SummaryErrorKind = 'missing' | 'malformed'
 
 export type SummaryResult =
   | { ok: true; summary: Summary }
   | { ok: false; kind: SummaryErrorKind; message: string }
 
-const NUMERIC_KEYS = {
+const NUMBER_KEYS = {
   val_bpb: 'valBpb',
+  budget_seconds: 'budgetSeconds',
   training_seconds: 'trainingSeconds',
+  startup_seconds: 'startupSeconds',
+  eval_seconds: 'evalSeconds',
+  probe_seconds: 'probeSeconds',
   total_seconds: 'totalSeconds',
-  peak_vram_mb: 'peakVramMb',
-  mfu_percent: 'mfuPercent',
-  total_tokens_M: 'totalTokensM',
-  num_steps: 'numSteps',
-  num_params_M: 'numParamsM',
+  weights_mb: 'weightsMb',
+  num_params: 'numParams',
+  peak_mem_mb: 'peakMemMb',
+  probe_max_diff: 'probeMaxDiff',
+  probe_mean_gain: 'probeMeanGain',
+  seed: 'seed',
 } as const satisfies Record<string, keyof Summary>
 
-/** Informational keys a train file may drop without being counted as broken. */
-const OPTIONAL_KEYS = new Set(['mfu_percent', 'num_params_M', 'peak_vram_mb', 'total_tokens_M'])
+/** What a summary cannot lack; the rest default to 0 (a run that ended early has no eval). */
+const REQUIRED = new Set(['val_bpb', 'budget_seconds', 'total_seconds', 'seed'])
+const VERDICTS = new Set<string>(['ok', 'crash', 'rejected'])
+/** Reasons travel in records: one token, as every node validates them. */
+export const REASON = /^[a-z][a-z0-9-]{0,47}$/
 
-/**
- * Parses the last `---` block of a run's stdout. A FAIL line anywhere wins (train.py prints it
- * on NaN loss), then a NaN val_bpb, then missing or malformed keys.
- */
-export function parseSummary(output: string | readonly string[]): SummaryResult {
-  const lines = typeof output === 'string' ? output.split(/\r?\n|\r/) : output
-  const fail = lines.find((l) => /^\s*FAIL\b/.test(l))
-  if (fail !== undefined) return { ok: false, kind: 'fail', message: fail.trim() }
-  let start = -1
-  for (let i = lines.length - 1; i >= 0; i--) {
-    if (lines[i]?.trim() === '---') {
-      start = i
-      break
-    }
-  }
-  if (start < 0) return { ok: false, kind: 'missing', message: 'no summary block (---) in output' }
+/** Parses the harness's summary block (the text after its last `---` line). */
+export function parseSummary(text: string): SummaryResult {
+  const lines = text.split(/\r?\n/)
+  const start = lines.map((l) => l.trim()).lastIndexOf('---')
+  if (start < 0) return { ok: false, kind: 'missing', message: 'the harness wrote no summary' }
   const raw = new Map<string, string>()
   for (const line of lines.slice(start + 1)) {
     const m = /^([A-Za-z_]+):\s*(.*?)\s*$/.exec(line)
     if (m?.[1] !== undefined && m[2] !== undefined && !raw.has(m[1])) raw.set(m[1], m[2])
   }
-  const bpb = raw.get('val_bpb')
-  if (bpb !== undefined && /^[-+]?(nan|inf)/i.test(bpb))
-    return { ok: false, kind: 'nan', message: `val_bpb is ${bpb}` }
+  const bad = (message: string): SummaryResult => ({ ok: false, kind: 'malformed', message })
+  const verdict = raw.get('verdict') ?? ''
+  if (!VERDICTS.has(verdict)) return bad(`summary verdict is '${verdict}'`)
   const summary: Summary = {
+    verdict: verdict as Verdict,
+    reason: raw.get('reason') ?? '',
+    detail: raw.get('detail') ?? '',
     valBpb: 0,
+    budgetSeconds: 0,
     trainingSeconds: 0,
+    startupSeconds: 0,
+    evalSeconds: 0,
+    probeSeconds: 0,
     totalSeconds: 0,
-    peakVramMb: 0,
-    mfuPercent: 0,
-    totalTokensM: 0,
-    numSteps: 0,
-    numParamsM: 0,
-    device: '',
+    weightsMb: 0,
+    numParams: 0,
+    peakMemMb: 0,
+    probeMaxDiff: 0,
+    probeMeanGain: 0,
+    seed: 0,
+    device: raw.get('device') ?? '',
+    sandbox: raw.get('sandbox') ?? '',
   }
-  for (const [key, field] of Object.entries(NUMERIC_KEYS)) {
-    const text = raw.get(key)
-    if (text === undefined) {
-      if (OPTIONAL_KEYS.has(key)) continue
-      return { ok: false, kind: 'malformed', message: `summary lacks ${key}` }
+  for (const [key, field] of Object.entries(NUMBER_KEYS)) {
+    const value = raw.get(key)
+    if (value === undefined) {
+      if (REQUIRED.has(key)) return bad(`summary lacks ${key}`)
+      continue
     }
-    const value = Number(text)
-    if (text === '' || !Number.isFinite(value))
-      return { ok: false, kind: 'malformed', message: `summary ${key} is not a number: '${text}'` }
-    summary[field] = value
+    const n = Number(value)
+    if (value === '' || !Number.isFinite(n))
+      return bad(`summary ${key} is not a number: '${value}'`)
+    summary[field] = n
   }
-  if (!(summary.valBpb > 0))
-    return {
-      ok: false,
-      kind: 'malformed',
-      message: `val_bpb must be positive, got ${summary.valBpb}`,
-    }
-  const device = raw.get('device')
-  if (device === undefined || !/^[\w.-]+$/.test(device))
-    return {
-      ok: false,
-      kind: 'malformed',
-      message: `summary device is missing or odd: '${device}'`,
-    }
-  summary.device = device
+  if (!/^[\w.-]+$/.test(summary.device)) return bad(`summary device is odd: '${summary.device}'`)
+  if (verdict === 'ok' && !(summary.valBpb > 0))
+    return bad(`val_bpb must be positive, got ${summary.valBpb}`)
+  if (verdict !== 'ok' && !REASON.test(summary.reason))
+    return bad(`a ${verdict} needs a reason, got '${summary.reason}'`)
   return { ok: true, summary }
 }
 

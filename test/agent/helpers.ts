@@ -15,10 +15,24 @@ import type { Proposer } from '../../agent/proposer.ts'
 import { SoloSink, SoloSwarmView } from '../../node/solo.ts'
 import type { Store } from '../../node/store/store.ts'
 import { sha256Hex } from '../../protocol/hash.ts'
+import { type ExperimentFields, RECORD_VERSION } from '../../protocol/types.ts'
 
 export const python = process.env.LOOPNET_PYTHON ?? '/usr/bin/python3'
 export const trainerDir = fileURLToPath(new URL('../fixtures/agent/trainer', import.meta.url))
 export const baseline = readFileSync(join(trainerDir, 'train.py'), 'utf8')
+
+/** The harness's fields of a record, for records the tests build by hand. */
+export const HARNESS_FIELDS = {
+  version: RECORD_VERSION,
+  budgetSeconds: 1,
+  startupSeconds: 0,
+  evalSeconds: 0,
+  probeSeconds: 0,
+  numParams: 1000,
+  seed: 1,
+  reason: '',
+  unsandboxed: false,
+} satisfies Partial<ExperimentFields>
 
 /** Every event of a loop, in the order it was emitted, by name. */
 export type RecordedEvents = { [K in keyof AgentLoopEvents]: Array<AgentLoopEvents[K]> }

@@ -21,7 +21,14 @@ import {
   type ScriptedServer,
   startScriptedServer,
 } from '../fixtures/agent/openai-server.ts'
-import { baseline, expectConsistent, fixtureLoop, python, type RecordedEvents } from './helpers.ts'
+import {
+  baseline,
+  expectConsistent,
+  fixtureLoop,
+  HARNESS_FIELDS,
+  python,
+  type RecordedEvents,
+} from './helpers.ts'
 
 const LR = 'LR = 0.01  # learning rate; the optimum is 0.02'
 const USE_NORM = 'USE_NORM = True  # normalisation on or off'
@@ -163,8 +170,7 @@ describe('AgentLoop', () => {
         valBpb: 3,
         trainingSeconds: 1,
         totalSeconds: 2,
-        numSteps: 1,
-        totalTokens: 1,
+        ...HARNESS_FIELDS,
         peakMemMb: 0,
         tier: 'cpu-2c',
         description: 'from before the store was lost',

@@ -26,13 +26,13 @@ import {
   parseDescription,
   parseReply,
 } from '../../agent/proposers/llm/reply.ts'
-import { trainPrologue } from '../../agent/runner.ts'
 import { parseProgressLine, parseSummary } from '../../agent/summary.ts'
 import { formatCommitMessage, parseTrailers } from '../../agent/trailers.ts'
 import { parseConstants, replaceLiteral } from '../../agent/train-constants.ts'
 import { rebaseProposal } from '../../agent/validate.ts'
 import { sha256Hex } from '../../protocol/hash.ts'
 import type { ExperimentFields } from '../../protocol/types.ts'
+import { HARNESS_FIELDS } from './helpers.ts'
 
 const fixtureTrain = readFileSync(
   new URL('../fixtures/agent/trainer/train.py', import.meta.url),
@@ -57,52 +57,98 @@ describe('decide', () => {
   })
 })
 
-const SUMMARY = `step 1 | loss 5.0
----
+// the harness's block, as trainer/harness.py writes it on fd 3
+const SUMMARY = `---
+verdict:          ok
 val_bpb:          1.234567
 training_seconds: 60.1
+startup_seconds:  1.9
+eval_seconds:     3.1
+probe_seconds:    3.4
 total_seconds:    71.9
-peak_vram_mb:     2048.0
-mfu_percent:      0.00
-total_tokens_M:   1.2
-num_steps:        300
-num_params_M:     0.9
-device:           cpu-2c`
+weights_mb:       5.5
+num_params:       1443072
+peak_mem_mb:      812.5
+probe_max_diff:   1e-06
+probe_mean_gain:  -2e-08
+budget_seconds:   60
+seed:             1402651658
+device:           cpu-2c
+sandbox:          bwrap`
 
 describe('parseSummary', () => {
-  it('reads the block', () => {
+  it("reads the harness's block", () => {
     expect(parseSummary(SUMMARY)).toEqual({
       ok: true,
       summary: {
+        verdict: 'ok',
+        reason: '',
+        detail: '',
         valBpb: 1.234567,
+        budgetSeconds: 60,
         trainingSeconds: 60.1,
+        startupSeconds: 1.9,
+        evalSeconds: 3.1,
+        probeSeconds: 3.4,
         totalSeconds: 71.9,
-        peakVramMb: 2048,
-        mfuPercent: 0,
-        totalTokensM: 1.2,
-        numSteps: 300,
-        numParamsM: 0.9,
+        weightsMb: 5.5,
+        numParams: 1443072,
+        peakMemMb: 812.5,
+        probeMaxDiff: 1e-6,
+        probeMeanGain: -2e-8,
+        seed: 1402651658,
         device: 'cpu-2c',
+        sandbox: 'bwrap',
+      },
+    })
+  })
+  it('reads a rejection with its reason and detail', () => {
+    const text = SUMMARY.replace(
+      'verdict:          ok',
+      'verdict: rejected\nreason: non-causal\ndetail: outputs changed by 22.5 nats',
+    )
+    expect(parseSummary(text)).toMatchObject({
+      ok: true,
+      summary: {
+        verdict: 'rejected',
+        reason: 'non-causal',
+        detail: 'outputs changed by 22.5 nats',
       },
     })
   })
   it.each([
     { name: 'no block', text: 'step 1\nstep 2', kind: 'missing' },
-    { name: 'FAIL line', text: `step 3: loss nan\nFAIL\n${SUMMARY}`, kind: 'fail' },
-    { name: 'NaN val_bpb', text: SUMMARY.replace('1.234567', 'nan'), kind: 'nan' },
-    { name: 'missing key', text: SUMMARY.replace(/num_steps.*\n/, ''), kind: 'malformed' },
+    { name: 'no verdict', text: SUMMARY.replace(/verdict.*\n/, ''), kind: 'malformed' },
+    {
+      name: 'odd verdict',
+      text: SUMMARY.replace('verdict:          ok', 'verdict: great'),
+      kind: 'malformed',
+    },
+    {
+      name: 'a rejection without a reason',
+      text: SUMMARY.replace('verdict:          ok', 'verdict: rejected'),
+      kind: 'malformed',
+    },
+    {
+      name: 'a reason that is no token',
+      text: SUMMARY.replace('verdict:          ok', 'verdict: crash\nreason: Exit Code!'),
+      kind: 'malformed',
+    },
+    { name: 'NaN val_bpb', text: SUMMARY.replace('1.234567', 'nan'), kind: 'malformed' },
+    { name: 'missing seed', text: SUMMARY.replace(/seed.*\n/, ''), kind: 'malformed' },
     { name: 'bad number', text: SUMMARY.replace('60.1', 'sixty'), kind: 'malformed' },
-    { name: 'no device', text: SUMMARY.replace(/device.*/, ''), kind: 'malformed' },
-    { name: 'zero bpb', text: SUMMARY.replace('1.234567', '0.0'), kind: 'malformed' },
+    { name: 'odd device', text: SUMMARY.replace('cpu-2c', 'cpu 2c'), kind: 'malformed' },
+    { name: 'ok with zero bpb', text: SUMMARY.replace('1.234567', '0.0'), kind: 'malformed' },
   ])('$name -> $kind', ({ text, kind }) => {
     const r = parseSummary(text)
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.kind).toBe(kind)
   })
   it('uses the last block and tolerates stray lines and optional keys', () => {
-    const text = `---\nval_bpb: 9.0\n${SUMMARY.replace(/mfu_percent.*\n/, 'UserWarning: noise\n')}`
+    const text = `---\nverdict: ok\nval_bpb: 9.0\n${SUMMARY.replace(/probe_max_diff.*\n/, 'UserWarning: noise\n')}`
     const r = parseSummary(text)
     expect(r.ok && r.summary.valBpb).toBe(1.234567)
+    expect(r.ok && r.summary.probeMaxDiff).toBe(0)
   })
 })
 
@@ -283,8 +329,8 @@ describe('journal formats', () => {
     valBpb: 0,
     trainingSeconds: 0,
     totalSeconds: 1,
-    numSteps: 0,
-    totalTokens: 0,
+    ...HARNESS_FIELDS,
+    reason: 'exit-code',
     peakMemMb: 1536,
     tier: 'cpu-2c',
     description: 'LR 0.01 -> 0.02\tweird',
@@ -317,30 +363,16 @@ describe('journal formats', () => {
       '0123456',
       'ffffffffffff',
       '12.3',
-      '0',
+      '1',
       'cpu-2c',
       'builtin',
+      'exit-code',
     ])
   })
   it('puts metrics in parseable trailers', () => {
     const msg = formatCommitMessage('LR 0.01 -> 0.02\n', { Status: 'keep', 'Val-Bpb': '1.234567' })
     expect(msg.split('\n')[0]).toBe('LR 0.01 -> 0.02')
     expect(parseTrailers(msg)).toEqual({ Status: 'keep', 'Val-Bpb': '1.234567' })
-  })
-})
-
-describe('trainPrologue', () => {
-  it('is the head of the file through its last import before the first def, env settings included', () => {
-    const prologue = trainPrologue(realTrain)
-    expect(prologue).toContain('os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")')
-    expect(prologue.trimEnd().split('\n').at(-1)).toMatch(/^from prepare import /)
-    expect(realTrain.startsWith(prologue)).toBe(true)
-    const multi =
-      '"""doc\nimport fake\n"""\nimport os\nfrom x import (\n    a,\n    b,\n)\nA = 1\ndef f():\n    import late\n'
-    expect(trainPrologue(multi)).toBe(
-      '"""doc\nimport fake\n"""\nimport os\nfrom x import (\n    a,\n    b,\n)\n',
-    )
-    expect(trainPrologue('A = 1\n')).toBe('')
   })
 })
 

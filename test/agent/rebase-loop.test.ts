@@ -24,7 +24,14 @@ import {
   type ScriptedServer,
   startScriptedServer,
 } from '../fixtures/agent/openai-server.ts'
-import { baseline, expectConsistent, fixtureLoop, python, type RecordedEvents } from './helpers.ts'
+import {
+  baseline,
+  expectConsistent,
+  fixtureLoop,
+  HARNESS_FIELDS,
+  python,
+  type RecordedEvents,
+} from './helpers.ts'
 
 const GENESIS = 'g-test'
 const TIER = 'cpu-test' // the fixture trainer's device line
@@ -79,8 +86,8 @@ function insertPeerKeep(
     valBpb: claimed,
     trainingSeconds: 0.1,
     totalSeconds: 0.2,
-    numSteps: 3,
-    totalTokens: 100_000,
+    ...HARNESS_FIELDS,
+    budgetSeconds: 1,
     peakMemMb: 0,
     tier: options.tier ?? TIER,
     description: 'a peer edit',

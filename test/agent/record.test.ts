@@ -10,7 +10,6 @@ import {
   addPhases,
   buildLocalRun,
   buildRecord,
-  CRASH_DESCRIPTION_MAX,
   commitMessage,
   type FinishedOutcome,
   type JudgedRemeasure,
@@ -24,6 +23,7 @@ import type { Summary } from '../../agent/summary.ts'
 import { parseTrailers } from '../../agent/trailers.ts'
 import { recordDiff } from '../../agent/validate.ts'
 import { sha256Hex } from '../../protocol/hash.ts'
+import { RECORD_VERSION } from '../../protocol/types.ts'
 
 const PARENT_TEXT = 'LR = 0.01\nWIDTH = 64\n'
 const EDIT_TEXT = 'LR = 0.02\nWIDTH = 64\n'
@@ -70,15 +70,24 @@ const REMEASURE: Proposal = {
   parentText: PARENT_TEXT,
 }
 const SUMMARY: Summary = {
+  verdict: 'ok',
+  reason: '',
+  detail: '',
   valBpb: 2.4,
+  budgetSeconds: 30,
   trainingSeconds: 30.04,
+  startupSeconds: 1.5,
+  evalSeconds: 3.25,
+  probeSeconds: 3.5,
   totalSeconds: 41.5,
-  peakVramMb: 123.45,
-  mfuPercent: 0,
-  totalTokensM: 1.25,
-  numSteps: 300,
-  numParamsM: 0.9,
+  weightsMb: 5.5,
+  numParams: 900_000,
+  peakMemMb: 123.45,
+  probeMaxDiff: 0,
+  probeMeanGain: 0,
+  seed: 1234,
   device: 'cpu-2c',
+  sandbox: 'bwrap',
 }
 const TIMING = { startupSeconds: 2, processSeconds: 40 }
 const OK: FinishedOutcome = { kind: 'ok', summary: SUMMARY, timing: TIMING }
@@ -88,6 +97,14 @@ const CRASH: FinishedOutcome = {
   message: 'exit code 1',
   tail: 'Traceback...',
   timing: TIMING,
+}
+const REJECTED: FinishedOutcome = {
+  kind: 'rejected',
+  reason: 'non-causal',
+  message: 'outputs changed by 22 nats',
+  tail: '',
+  timing: TIMING,
+  summary: { ...SUMMARY, verdict: 'rejected', reason: 'non-causal', valBpb: 0 },
 }
 const CONFIRMED: RebaseVerdict = { adopt: true, reason: 'confirmed' }
 
@@ -102,6 +119,8 @@ function input(over: Partial<RecordInput> = {}): RecordInput {
     outcome: OK,
     parentHash: PARENT.hash,
     tier: 'cpu-2c',
+    budgetSeconds: 30,
+    sandboxed: true,
     createdAt: 1_700_000_000_000,
     ...over,
   }
@@ -136,8 +155,9 @@ describe('recordParentHash', () => {
 })
 
 describe('buildRecord', () => {
-  it('copies the summary of a kept edit, with its diff against the parent', () => {
+  it("copies the harness's summary of a kept edit, with its diff against the parent", () => {
     expect(buildRecord(input())).toEqual({
+      version: RECORD_VERSION,
       genesis: 'g-test',
       author: 'node-a',
       seq: 7,
@@ -146,12 +166,18 @@ describe('buildRecord', () => {
       diff: recordDiff(PARENT_TEXT, EDIT_TEXT),
       status: 'keep',
       valBpb: 2.4,
+      budgetSeconds: 30,
       trainingSeconds: 30.04,
+      startupSeconds: 1.5,
+      evalSeconds: 3.25,
+      probeSeconds: 3.5,
       totalSeconds: 41.5,
-      numSteps: 300,
-      totalTokens: 1_250_000,
+      numParams: 900_000,
       peakMemMb: 123.45,
+      seed: 1234,
       tier: 'cpu-2c',
+      reason: '',
+      unsandboxed: false,
       description: 'LR 0.01 -> 0.02',
       createdAt: 1_700_000_000_000,
     })
@@ -159,18 +185,42 @@ describe('buildRecord', () => {
 
   it.each([
     {
-      name: 'a crash: zero val_bpb, its reason in the description, process seconds',
+      name: 'a crash without a summary: zero val_bpb, its reason, process seconds, the budget given',
       over: { status: 'crash', outcome: CRASH, tier: '' },
       want: {
         valBpb: 0,
-        description: 'LR 0.01 -> 0.02 [crash: exit-code: exit code 1]',
+        reason: 'exit-code',
+        description: 'LR 0.01 -> 0.02',
         totalSeconds: 40,
         trainingSeconds: 0,
-        numSteps: 0,
-        totalTokens: 0,
+        numParams: 0,
+        seed: 0,
+        budgetSeconds: 30,
         peakMemMb: 0,
         tier: 'unknown',
       },
+    },
+    {
+      name: 'a rejection: zero val_bpb whatever was scored, its named reason, the seed and phases',
+      over: { status: 'rejected', outcome: REJECTED },
+      want: {
+        status: 'rejected',
+        valBpb: 0,
+        reason: 'non-causal',
+        seed: 1234,
+        probeSeconds: 3.5,
+        description: 'LR 0.01 -> 0.02',
+      },
+    },
+    {
+      name: 'the sandbox opt-out is published',
+      over: { sandboxed: false },
+      want: { unsandboxed: true },
+    },
+    {
+      name: "a crash's odd reason becomes one token",
+      over: { status: 'crash', outcome: { ...CRASH, reason: 'Exit Code' } },
+      want: { reason: 'exit-code' },
     },
     {
       name: 'a crash with a summary (NaN): still zero val_bpb, the tier it printed',
@@ -184,12 +234,7 @@ describe('buildRecord', () => {
         },
         tier: 'cpu-old',
       },
-      want: {
-        valBpb: 0,
-        tier: 'cpu-2c',
-        numSteps: 300,
-        description: 'LR 0.01 -> 0.02 [crash: nan: loss is nan]',
-      },
+      want: { valBpb: 0, tier: 'cpu-2c', reason: 'nan', numParams: 900_000 },
     },
     {
       name: "a crash without a summary: the node's last known tier",
@@ -226,19 +271,8 @@ describe('buildRecord', () => {
     expect(buildRecord(input(over as Partial<RecordInput>))).toMatchObject(want)
   })
 
-  it(`cuts a crash's description to ${CRASH_DESCRIPTION_MAX} characters, then folds its whitespace`, () => {
-    const description = `${'word   '.repeat(100)}end`
-    const record = buildRecord(
-      input({ status: 'crash', outcome: CRASH, proposal: { ...EDIT, description } }),
-    )
-    const cut = `${description} [crash: exit-code: exit code 1]`.slice(0, CRASH_DESCRIPTION_MAX)
-    expect(record.description).toBe(cut.replace(/\s+/g, ' ').trim())
-    expect(record.description.length).toBeLessThan(CRASH_DESCRIPTION_MAX)
-    expect(record.description).not.toContain('[crash')
-  })
-
-  it('does not cut a long description of a run that did not crash', () => {
-    const description = 'x'.repeat(CRASH_DESCRIPTION_MAX + 50)
+  it('keeps a long description whole (the protocol caps it)', () => {
+    const description = 'x'.repeat(450)
     const record = buildRecord(input({ proposal: { ...EDIT, description } }))
     expect(record.description).toBe(description)
   })

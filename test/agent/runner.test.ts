@@ -1,6 +1,8 @@
 /**
- * The runner against real python processes: a clean summary, each crash kind with its reason
- * and log tail, a hang killed at 2x budget + grace with its whole process group, and an abort.
+ * The runner against real python processes playing the harness (test/fixtures/agent/runs: a
+ * stand-in harness.py runs each script, which prints the log and writes the summary block on
+ * fd 3): the verdict comes from fd 3 only, each crash kind with its reason and log tail, a hang
+ * killed at 2x budget + grace with its whole process group, a warm harness, and an abort.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
@@ -57,16 +59,39 @@ describe('Runner', () => {
     })
     expect(out.kind).toBe('ok')
     if (out.kind === 'ok')
-      expect(out.summary).toMatchObject({ valBpb: 1.234567, numSteps: 2, device: 'cpu-test' })
+      expect(out.summary).toMatchObject({
+        valBpb: 1.234567,
+        numParams: 100000,
+        evalSeconds: 0.3,
+        probeSeconds: 0.4,
+        seed: 7,
+        device: 'cpu-test',
+        sandbox: 'bwrap',
+      })
     expect(steps).toEqual([1, 2])
     const log = readFileSync(join(logs, 'ok.log'), 'utf8')
     expect(log).toContain('some warning on stderr')
-    expect(log).toContain('val_bpb:          1.234567')
+    expect(log).not.toContain('val_bpb') // the summary is not the log's
   })
 
-  it('reads the summary whole when stderr lands between a line and its newline', async () => {
-    const out = await run('interleaved.py', runner(), new AbortController().signal)
-    expect(out).toMatchObject({ kind: 'ok', summary: { numSteps: 1, device: 'cpu-test' } })
+  it('takes the verdict from the harness, never from a summary the train file printed', async () => {
+    const out = await run('forged.py', runner(), new AbortController().signal)
+    expect(out).toMatchObject({ kind: 'rejected', reason: 'non-causal', message: /22 nats/ })
+    if (out.kind === 'rejected') expect(out.summary.valBpb).toBe(0)
+    expect(readFileSync(join(logs, 'forged.py.log'), 'utf8')).toContain('0.123456')
+  })
+
+  it('reads a progress line whole when stderr lands between it and its newline', async () => {
+    const steps: number[] = []
+    const out = await runner().run({
+      cwd: runs,
+      trainFile: 'interleaved.py',
+      logPath: join(logs, 'interleaved.py.log'),
+      signal: new AbortController().signal,
+      onProgress: (p) => steps.push(p.step),
+    })
+    expect(out).toMatchObject({ kind: 'ok', summary: { valBpb: 1.5 } })
+    expect(steps).toEqual([1])
     const log = readFileSync(join(logs, 'interleaved.py.log'), 'utf8')
     expect(log).toContain('UserWarning: something torch says')
   })
@@ -75,7 +100,7 @@ describe('Runner', () => {
     {
       file: 'raises.py',
       reason: 'exit-code',
-      message: /exit code 1: RuntimeError: boom/,
+      message: /exited with 1: RuntimeError: boom/,
       tail: /Traceback/,
     },
     { file: 'nan.py', reason: 'fail', message: /FAIL/, tail: /loss nan/ },
@@ -85,13 +110,8 @@ describe('Runner', () => {
       message: /no summary/,
       tail: /done, but no summary/,
     },
-    {
-      file: 'bad_summary.py',
-      reason: 'bad-summary',
-      message: /not a number/,
-      tail: /not-a-number/,
-    },
-    { file: 'missing.py', reason: 'exit-code', message: /exit code 2/, tail: /No such file/ },
+    { file: 'bad_summary.py', reason: 'bad-summary', message: /not a number/, tail: /^$/ },
+    { file: 'missing.py', reason: 'exit-code', message: /exited with 1/, tail: /No such file/ },
   ])('$file -> crash $reason', async ({ file, reason, message, tail }) => {
     const out = await run(file, runner(), new AbortController().signal)
     expect(out).toMatchObject({ kind: 'crash', reason })
@@ -112,8 +132,7 @@ describe('Runner', () => {
     expect(await eventually(() => !running(child))).toBe(true)
   })
 
-  it('runs train files in a prewarmed interpreter exactly as a cold one would', async () => {
-    const warmText = readFileSync(join(runs, 'warm.py'), 'utf8')
+  it('runs the next run in a prewarmed harness, handed its arguments on stdin', async () => {
     const withPids = async (r: Runner, file: string) => {
       const pids: number[] = []
       const out = await r.run({
@@ -128,13 +147,14 @@ describe('Runner', () => {
     const warmPid = (r: Runner): number =>
       (r as unknown as { warm: { child: { pid: number } } }).warm.child.pid
     const r = new Runner({ python, trainerDir: runs, budgetSeconds: 1, graceSeconds: 5 })
-    r.prewarm(runs, warmText)
+    r.prewarm(runs)
     let pid = warmPid(r)
     const ok = await withPids(r, 'warm.py')
-    expect(ok.pid).toBe(pid) // it ran in the warm interpreter
+    expect(ok.pid).toBe(pid) // it ran in the warm harness
     expect(ok.out).toMatchObject({ kind: 'ok', summary: { valBpb: 1.5 } })
     const log = readFileSync(join(logs, 'warm-warm.py.log'), 'utf8')
-    expect(log).toContain('{"env": "set-by-prologue", "name": "__main__"}')
+    expect(log).toContain(`"warm_pid": "${pid}"`)
+    expect(log).toContain('"argv": ["--budget", "1", "--summary-fd", "3"]')
 
     const raising = new Runner({
       python,
@@ -143,7 +163,7 @@ describe('Runner', () => {
       graceSeconds: 5,
       env: { WARM_RAISE: '1' },
     })
-    raising.prewarm(runs, warmText)
+    raising.prewarm(runs)
     const crash = await withPids(raising, 'warm.py')
     expect(crash.out).toMatchObject({
       kind: 'crash',
@@ -152,18 +172,32 @@ describe('Runner', () => {
     })
     if (crash.out.kind === 'crash') expect(crash.out.tail).toMatch(/Traceback/)
 
-    // another prologue: the warm interpreter is not used (and is killed), the run is cold
-    r.prewarm(runs, warmText)
+    // a warm harness that died meanwhile is not used: the run starts a cold one
+    r.prewarm(runs)
     pid = warmPid(r)
+    process.kill(-pid, 'SIGKILL')
+    expect(await eventually(() => !running(pid))).toBe(true)
     const cold = await withPids(r, 'ok.py')
     expect(cold.pid).not.toBe(pid)
     expect(cold.out.kind).toBe('ok')
-    expect(await eventually(() => !running(pid))).toBe(true)
 
-    r.prewarm(runs, warmText)
+    r.prewarm(runs)
     pid = warmPid(r)
     r.close()
     expect(await eventually(() => !running(pid))).toBe(true)
+  })
+
+  it('passes --no-sandbox only for the explicit opt-out', () => {
+    const on = new Runner({ python, trainerDir: runs, budgetSeconds: 5, graceSeconds: 5 })
+    const off = new Runner({
+      python,
+      trainerDir: runs,
+      budgetSeconds: 5,
+      graceSeconds: 5,
+      sandboxed: false,
+    })
+    expect(on.harnessArgs('train.py')).toEqual(['train.py', '--budget', '5', '--summary-fd', '3'])
+    expect(off.harnessArgs('train.py')).toContain('--no-sandbox')
   })
 
   it('stops on abort and reports interrupted, not a crash', async () => {
