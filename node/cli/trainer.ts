@@ -14,6 +14,8 @@ export { trainerDir }
 
 export const PREPARE_PY = join(trainerDir, 'prepare.py')
 export const TRAIN_PY = join(trainerDir, 'train.py')
+export const HARNESS_PY = join(trainerDir, 'harness.py')
+const SANDBOX_PY = join(trainerDir, 'sandbox.py')
 const PROGRAM_MD = join(trainerDir, 'program.md')
 
 /** The budget when the trainer's tier table cannot be read (the CPU tier's). */
@@ -88,6 +90,38 @@ export async function defaultBudget(python: string, signal: AbortSignal): Promis
   )
   const v = Number(`${res.stdout}`.trim())
   return res.exitCode === 0 && v > 0 ? v : FALLBACK_BUDGET_SECONDS
+}
+
+/** Whether train files can run sandboxed here (`sandbox.py --check`), and if not, why. */
+export interface SandboxCheck {
+  ok: boolean
+  /** One line on what failed (bwrap missing, namespaces refused...). */
+  error?: string
+  /** How processes are bounded: cgroup, uid (nobody + RLIMIT_NPROC) or rlimit. */
+  processBound?: string
+}
+
+export async function checkSandbox(python: string, signal: AbortSignal): Promise<SandboxCheck> {
+  const res = await execa(python, [SANDBOX_PY, '--check'], {
+    cancelSignal: signal,
+    reject: false,
+    env: trainerEnv(),
+  })
+  if (signal.aborted) throw signal.reason
+  try {
+    const info = JSON.parse(`${res.stdout}`.trim().split('\n').at(-1) ?? '') as {
+      ok?: unknown
+      error?: unknown
+      process_bound?: unknown
+    }
+    return {
+      ok: info.ok === true,
+      ...(typeof info.error === 'string' ? { error: info.error } : {}),
+      ...(typeof info.process_bound === 'string' ? { processBound: info.process_bound } : {}),
+    }
+  } catch {
+    return { ok: false, error: `sandbox.py --check failed (exit ${res.exitCode})` }
+  }
 }
 
 /** The baseline train file: what a fresh node's first experiment runs. */

@@ -36,6 +36,8 @@ export interface StartOptions {
   network: NetworkOptions
   /** Keep the node in the swarm (gossip, sync, fetch, API) after the loop ends. */
   serve: boolean
+  /** --unsafe-no-sandbox: run every train file without the sandbox (logged, published). */
+  unsafeNoSandbox: boolean
 }
 
 export interface NetworkOptions {
@@ -73,6 +75,7 @@ export type StartFlags = Partial<
   bootstrap?: string[]
   'local-swarm'?: boolean
   serve?: boolean
+  'unsafe-no-sandbox'?: boolean
 }
 
 /**
@@ -131,6 +134,7 @@ export function resolveStartOptions(
     llm: proposer === 'llm' ? resolveLlm(flags, env, dataDir) : undefined,
     network: resolveNetwork(flags),
     serve: flags.serve === true,
+    unsafeNoSandbox: flags['unsafe-no-sandbox'] === true,
   }
 }
 

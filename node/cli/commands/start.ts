@@ -7,6 +7,7 @@
  */
 import { pyCompileCheck } from '../../../agent/compile.ts'
 import { AgentLoop } from '../../../agent/loop.ts'
+import type { SandboxMode } from '../../../agent/loop-options.ts'
 import type { Proposer } from '../../../agent/proposer.ts'
 import { BuiltinProposer } from '../../../agent/proposers/builtin/builtin.ts'
 import { LlmProposer } from '../../../agent/proposers/llm/llm.ts'
@@ -19,7 +20,15 @@ import { NetworkSwarmView, SwarmSink } from '../../swarm.ts'
 import { defineCommand } from '../commands.ts'
 import { storePath } from '../data-dir.ts'
 import type { ViewMode } from '../text.ts'
-import { defaultBudget, prepareCorpus, readBaseline, readProgram, trainerDir } from '../trainer.ts'
+import {
+  checkSandbox,
+  defaultBudget,
+  prepareCorpus,
+  readBaseline,
+  readProgram,
+  type SandboxCheck,
+  trainerDir,
+} from '../trainer.ts'
 import { resolveStartOptions, type StartFlags } from './start-config.ts'
 import { attachNetworkView } from './start-network-view.ts'
 import { attachView } from './start-view.ts'
@@ -51,12 +60,43 @@ Options:
                          (prepared on first use; a different corpus is a different swarm)
   --no-pipeline          do not prepare the next proposal while training, nor the next
                          interpreter (imports) during the current run's eval
+  --unsafe-no-sandbox    run every train file (peers', an LLM's) WITHOUT the sandbox, with
+                         your rights; said in every run's log and published in every record.
+                         Without it and without a working sandbox (bubblewrap), the node runs
+                         only its own built-in proposals and refuses peers' and LLM files
   --json                 one JSON object per event on stdout
   --base-url URL         OpenAI-compatible endpoint for --proposer llm ($OPENAI_BASE_URL)
   --api-key KEY          its key ($OPENAI_API_KEY)
   --model NAME           its model ($LOOPNET_MODEL)
 The LLM settings may also live in <data-dir>/llm.json: {"baseURL", "apiKey", "model",
 "temperature", "requestTimeoutMs", "maxAttempts"}.`
+
+/**
+ * How this node runs train files, said once at start: sandboxed; or, without a sandbox, only
+ * its own built-in proposals (never a peer's file or an LLM's); or everything unsandboxed,
+ * because the user asked for it.
+ */
+function sandboxMode(
+  unsafe: boolean,
+  check: SandboxCheck,
+  llm: boolean,
+  mode: ViewMode,
+): SandboxMode {
+  const sandbox: SandboxMode = unsafe ? 'off' : check.ok ? 'on' : 'own-only'
+  const line =
+    sandbox === 'off'
+      ? 'WARNING: --unsafe-no-sandbox: train files (peers\', an LLM\'s) run with your rights; every run\'s log and every record says so'
+      : sandbox === 'own-only'
+        ? `no sandbox (${check.error ?? 'unknown'}): running only this node's own built-in proposals on its own lineage; peers' files${llm ? ' and LLM-written files (--proposer llm)' : ''} are refused. Install bubblewrap, or pass --unsafe-no-sandbox`
+        : undefined
+  if (line !== undefined)
+    process.stdout.write(
+      mode === 'json'
+        ? `${JSON.stringify({ event: 'sandbox', mode: sandbox, message: line, time: Date.now() })}\n`
+        : `loopnet: ${line}\n`,
+    )
+  return sandbox
+}
 
 function serving(mode: ViewMode): void {
   process.stdout.write(
@@ -87,22 +127,26 @@ const command = defineCommand(
     listen: { type: 'string', multiple: true },
     'local-swarm': { type: 'boolean' },
     serve: { type: 'boolean' },
+    'unsafe-no-sandbox': { type: 'boolean' },
   },
   async (values, signal) => {
     const opts = resolveStartOptions(values as StartFlags)
     const store = new Store(storePath(opts.dataDir))
     try {
-      const [corpus, budgetSeconds, baselineText, program] = await Promise.all([
+      const [corpus, budgetSeconds, baselineText, program, sandboxCheck] = await Promise.all([
         prepareCorpus(opts.python, opts.corpus, signal),
         opts.budgetSeconds ?? defaultBudget(opts.python, signal),
         readBaseline(),
         readProgram(),
+        checkSandbox(opts.python, signal),
       ])
       const { genesis } = corpus
+      const mode: ViewMode = opts.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain'
+      const sandbox = sandboxMode(opts.unsafeNoSandbox, sandboxCheck, opts.llm !== undefined, mode)
       const compile = pyCompileCheck(opts.python)
       const builtin = new BuiltinProposer({ seed: opts.seed, baselineText })
       let proposer: Proposer = builtin
-      if (opts.llm !== undefined)
+      if (opts.llm !== undefined && sandbox !== 'own-only')
         proposer = new LlmProposer({
           ...opts.llm,
           compile,
@@ -119,7 +163,6 @@ const command = defineCommand(
       })
       // the peer id is the author of this node's records from now on (status reads node_id)
       store.setState('node_id', node.peerId)
-      const mode: ViewMode = opts.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain'
       const loop = new AgentLoop({
         dataDir: opts.dataDir,
         genesis,
@@ -139,6 +182,7 @@ const command = defineCommand(
         ...(opts.maxExperiments !== undefined ? { maxExperiments: opts.maxExperiments } : {}),
         pipeline: opts.pipeline,
         compile,
+        sandbox,
       })
       const api = new ApiServer({
         dataDir: opts.dataDir,

@@ -1,20 +1,23 @@
 /**
- * `loopnet train`: prepare the data (idempotent) and run the baseline train file once, streaming
- * its output. The smallest end-to-end check that a machine can take part in a swarm.
+ * `loopnet train`: prepare the data (idempotent) and run the baseline train file once through
+ * the trusted harness (sandboxed, measured by the harness), streaming its output and printing
+ * the harness's summary. The smallest end-to-end check that a machine can take part in a swarm.
  */
 import { execa } from 'execa'
 import { defineCommand } from '../commands.ts'
 import { CliUsageError } from '../errors.ts'
-import { PREPARE_PY, resolvePython, TRAIN_PY, trainerEnv } from '../trainer.ts'
+import { HARNESS_PY, PREPARE_PY, resolvePython, TRAIN_PY, trainerEnv } from '../trainer.ts'
 
-const usage = `Usage: loopnet train [--budget SECONDS] [--python PATH] [--file TRAIN_PY]
+const usage = `Usage: loopnet train [--budget SECONDS] [--python PATH] [--file TRAIN_PY] [--unsafe-no-sandbox]
 
-Prepares the corpus and tokenizer if needed, then runs one training run and prints its summary.
+Prepares the corpus and tokenizer if needed, then runs one training run through the harness
+(sandboxed) and prints the harness's summary.
 
 Options:
-  --budget SECONDS   training time budget (default: the tier's, CPU 60 s, GPU 300 s)
-  --python PATH      python interpreter (default: /usr/bin/python3 or $LOOPNET_PYTHON)
-  --file TRAIN_PY    train file to run (default: trainer/train.py)`
+  --budget SECONDS     training time budget (default: the tier's, CPU 60 s, GPU 300 s)
+  --python PATH        python interpreter (default: /usr/bin/python3 or $LOOPNET_PYTHON)
+  --file TRAIN_PY      train file to run (default: trainer/train.py)
+  --unsafe-no-sandbox  run it without the sandbox (bubblewrap)`
 
 const command = defineCommand(
   usage,
@@ -22,16 +25,19 @@ const command = defineCommand(
     budget: { type: 'string' },
     python: { type: 'string' },
     file: { type: 'string' },
+    'unsafe-no-sandbox': { type: 'boolean' },
   },
   async (values, signal) => {
     const env = trainerEnv()
+    const args = [HARNESS_PY, values.file ?? TRAIN_PY]
     if (values.budget !== undefined) {
       if (!(Number(values.budget) > 0))
         throw new CliUsageError(
           `--budget must be a positive number of seconds, got '${values.budget}'`,
         )
-      env.LOOPNET_TIME_BUDGET = values.budget
+      args.push('--budget', values.budget)
     }
+    if (values['unsafe-no-sandbox'] === true) args.push('--no-sandbox')
     const python = resolvePython(values.python)
     const opts = {
       stdio: 'inherit',
@@ -44,7 +50,7 @@ const command = defineCommand(
     // stopped by the user (^C, SIGTERM), as `start` is: not a failure
     if (signal.aborted) return 0
     if (prepared.exitCode !== 0) return prepared.exitCode ?? 1
-    const trained = await execa(python, [values.file ?? TRAIN_PY], opts)
+    const trained = await execa(python, args, opts)
     if (signal.aborted) return 0
     return trained.exitCode ?? 1
   },
