@@ -1,6 +1,6 @@
 /**
  * Helpers for the trainer tests and benchmark: run the system python on trainer/ scripts with
- * a chosen cache, and read train.py's summary block. Real processes, no mocks.
+ * a chosen cache, and read the harness's summary block. Real processes, no mocks.
  */
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -52,40 +52,18 @@ export function runPython(script: string, args: string[], opts: PyOptions = {}):
   })
 }
 
-export class SummaryFormatError extends Error {
-  override name = 'SummaryFormatError'
-}
-
-/** The exact keys, in order, of train.py's summary block. */
-export const SUMMARY_KEYS = [
-  'val_bpb',
-  'training_seconds',
-  'total_seconds',
-  'peak_vram_mb',
-  'mfu_percent',
-  'total_tokens_M',
-  'num_steps',
-  'num_params_M',
-  'device',
-] as const
-
-export type TrainSummary = Record<(typeof SUMMARY_KEYS)[number], string>
-
 /**
- * Strictly parses the block: '---', then the nine keys in order, each padded to column 18,
- * and nothing after it. Throws SummaryFormatError on any deviation.
+ * The harness's summary block (trainer/harness.py): the `key: value` lines after the last
+ * '---' of its output, as strings. Undefined when there is no block.
  */
-export function parseTrainSummary(stdout: string): TrainSummary {
-  const lines = stdout.trimEnd().split('\n')
-  const block = lines.slice(-SUMMARY_KEYS.length - 1)
-  if (block[0] !== '---') throw new SummaryFormatError(`no '---' before the last 9 lines`)
-  const out: Partial<TrainSummary> = {}
-  SUMMARY_KEYS.forEach((key, i) => {
-    const line = block[i + 1] ?? ''
-    const m = /^([A-Za-z_]+): +(\S+)$/.exec(line)
-    if (!m || m[1] !== key || line.indexOf(m[2] ?? '') !== 18)
-      throw new SummaryFormatError(`line ${i + 1} of the block is '${line}', expected key ${key}`)
-    out[key] = m[2]
-  })
-  return out as TrainSummary
+export function parseHarnessSummary(text: string): Record<string, string> | undefined {
+  const lines = text.trimEnd().split('\n')
+  const start = lines.lastIndexOf('---')
+  if (start < 0) return undefined
+  const out: Record<string, string> = {}
+  for (const line of lines.slice(start + 1)) {
+    const m = /^([a-z_]+):\s*(.*)$/i.exec(line)
+    if (m?.[1] !== undefined && m[2] !== undefined) out[m[1]] = m[2].trim()
+  }
+  return out
 }

@@ -1,6 +1,7 @@
 /**
- * trainer/: prepare.py (corpus, split, tokenizer, genesis, evaluate_bpb) and train.py (a short
- * CPU run, NaN handling), run as real python processes on temporary caches.
+ * trainer/: prepare.py (corpus, split, tokenizer, genesis), the harness's scoring, and train.py
+ * through the harness (a short sandboxed CPU run, NaN handling), as real python processes on
+ * temporary caches. The hostile train files are test/trainer/harness.test.ts's.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   docsSources,
   fixturesDir,
-  parseTrainSummary,
+  parseHarnessSummary,
   runPython,
   smallSource,
   trainerDir,
@@ -17,6 +18,7 @@ import {
 
 const prepare = join(trainerDir, 'prepare.py')
 const train = join(trainerDir, 'train.py')
+const harness = join(trainerDir, 'harness.py')
 let tmp = ''
 
 beforeAll(async () => {
@@ -113,7 +115,7 @@ describe('prepare.py on a small --source corpus', () => {
   })
 })
 
-describe('evaluate_bpb', () => {
+describe("the harness's scoring", () => {
   it('scores a uniform model over 256 byte tokens at 8.0 bits per byte', async () => {
     const r = await runPython(join(fixturesDir, 'eval_uniform.py'), [])
     expect(r.stderr).toBe('')
@@ -143,27 +145,29 @@ describe('train.py on the default corpus (CPU)', () => {
     expect(split.train_keys.filter((k) => split.val_keys.includes(k))).toEqual([])
   })
 
-  it('trains for a 5 s budget and prints a summary that beats the uniform baseline', async () => {
+  it('trains sandboxed for a 5 s budget, and the harness scores it below the uniform baseline', async () => {
     // run from a copy outside the repo, as the runner does from its workspace
     const ws = join(tmp, 'ws')
     await rm(ws, { recursive: true, force: true })
     await mkdir(ws)
     await writeFile(join(ws, 'train.py'), await readFile(train))
-    const r = await runPython(join(ws, 'train.py'), [], {
+    const r = await runPython(harness, [join(ws, 'train.py'), '--budget', '5'], {
       cwd: ws,
-      env: { LOOPNET_CACHE: cache, LOOPNET_TIME_BUDGET: '5' },
+      env: { LOOPNET_CACHE: cache },
     })
     expect(r.code, r.stderr).toBe(0)
-    const s = parseTrainSummary(r.stdout)
+    const s = parseHarnessSummary(r.stdout) ?? {}
     const bytesPerToken = info.val_bytes / info.val_tokens
     const uniform = Math.log2(info.vocab_size) / bytesPerToken
+    expect(s.verdict, s.detail).toBe('ok')
     expect(Number(s.val_bpb)).toBeGreaterThan(0)
     expect(Number(s.val_bpb)).toBeLessThan(uniform)
     expect(Number(s.training_seconds)).toBeGreaterThanOrEqual(5)
     expect(Number(s.training_seconds)).toBeLessThan(10)
-    expect(Number(s.num_steps)).toBeGreaterThan(2)
+    expect(Number(s.num_params)).toBeGreaterThan(1e6)
+    expect(Number(s.probe_max_diff)).toBeLessThan(1e-3)
+    expect(s.sandbox).toBe('bwrap')
     expect(s.device).toMatch(/^cpu-\d+c$/)
-    expect(s.peak_vram_mb).toBe('0.0')
   })
 
   it("computes the same loss and gradients with its CPU kernels as with the GPU path's formulas", async () => {
@@ -181,15 +185,15 @@ describe('train.py on the default corpus (CPU)', () => {
     expect(out.max_rel_grad_err, out.worst).toBeLessThan(1e-4)
   })
 
-  it('stops on a NaN loss with FAIL and exit code 1', async () => {
+  it('stops on a NaN loss with FAIL: a crash, not a rejection', async () => {
     const src = await readFile(train, 'utf8')
     const broken = src.replace(/^EMBEDDING_LR = .*$/m, 'EMBEDDING_LR = float("nan")')
     expect(broken).not.toBe(src)
     const file = join(tmp, 'train_nan.py')
     await writeFile(file, broken)
-    const r = await runPython(file, [], { env: { LOOPNET_CACHE: cache, LOOPNET_TIME_BUDGET: '5' } })
-    expect(r.code).toBe(1)
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('FAIL')
-    expect(r.stdout).not.toContain('val_bpb:')
+    const r = await runPython(harness, [file, '--budget', '5'], { env: { LOOPNET_CACHE: cache } })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^FAIL$/m)
+    expect(parseHarnessSummary(r.stdout)).toMatchObject({ verdict: 'crash', reason: 'fail' })
   })
 })
