@@ -77,11 +77,13 @@ class Child:
             os.close(fd)  # the child's ends: ours are the others
         self.relay.start()
         self.hit_process_limit = False
+        self.peak_memory_bytes = 0
 
     def kill(self):
         sandbox.kill_tree(self.proc)
         if self.bound.hit_process_limit():
             self.hit_process_limit = True
+        self.peak_memory_bytes = max(self.peak_memory_bytes, self.bound.peak_memory_bytes())
         self.bound.close()
         self.relay.join(timeout=5)
 

@@ -235,6 +235,17 @@ class ProcessBound:
                 pass
         return False
 
+    def peak_memory_bytes(self):
+        """The cgroup's high-water mark of memory (0 where no memory cgroup could be made)."""
+        for d in self.dirs:
+            for key in ("memory.peak", "memory.max_usage_in_bytes"):
+                try:
+                    with open(os.path.join(d, key)) as f:
+                        return int(f.read().split()[0])
+                except (OSError, ValueError, IndexError):
+                    pass
+        return 0
+
     def kill_all(self):
         """SIGKILL whatever is still in the cgroups (a child that escaped its parent's death)."""
         for d in self.dirs:
@@ -263,6 +274,20 @@ class ProcessBound:
                 except OSError:
                     os.sched_yield()  # the kernel releases a killed task's cgroup shortly after
         self.dirs = []
+
+
+def remove_stale_cgroups(max_age_seconds=600):
+    """Empty loopnet-* cgroups left by a harness that was SIGKILLed (old ones only: a fresh one
+    may belong to a run whose child is about to join it)."""
+    import time
+
+    now = time.time()
+    for d in glob.glob("/sys/fs/cgroup/**/loopnet-*", recursive=True):
+        try:
+            if now - os.stat(d).st_mtime > max_age_seconds:
+                os.rmdir(d)  # fails (EBUSY) while anything is still in it
+        except OSError:
+            pass
 
 
 def _own_cgroup_v2():
