@@ -10,6 +10,7 @@ Windows in one batch are never neighbours in the text, so a row cannot read the 
 first token as its own last target.
 """
 
+import fcntl
 import mmap
 import os
 import random
@@ -26,33 +27,45 @@ from pipes import PipeClosedError, PipeTimeoutError, read_byte, write_all
 
 
 class EvalChild:
-    """A fresh sandboxed process serving logits for batches of windows."""
+    """
+    A fresh sandboxed process serving logits for batches of windows. Spawned early (its
+    interpreter and torch load while the other child works: it gets no data until start()),
+    fed two batches ahead: it computes one while the harness scores the other, each into its
+    own half of the shared buffer.
+    """
 
-    def __init__(self, run, weights):
+    def __init__(self, run, weights_bytes):
         self.run = run
         self.B = run.rules["eval_batch"]
         self.T = run.rules["seq_len"]
         self.V = int(run.child_env["LOOPNET_VOCAB_SIZE"])
         in_r, self.in_w = os.pipe()
         self.out_r, out_w = os.pipe()
-        size = self.B * self.T * self.V * 4
+        try:  # room for both batches in flight, so sending never waits on the child
+            fcntl.fcntl(self.in_w, fcntl.F_SETPIPE_SZ, 1 << 20)
+        except OSError:
+            pass
+        self.reply_bytes = self.B * self.T * self.V * 4
         reply_fd = os.memfd_create("loopnet-logits")
-        os.ftruncate(reply_fd, size)
-        self.shared = mmap.mmap(reply_fd, size)
+        os.ftruncate(reply_fd, 2 * self.reply_bytes)
+        self.shared = mmap.mmap(reply_fd, 2 * self.reply_bytes)
         self.reply = torch.empty(self.B, self.T, self.V, dtype=torch.float32)
         env = dict(run.child_env)
         env.update(
             {
                 "LOOPNET_IN_FD": str(in_r),
                 "LOOPNET_OUT_FD": str(out_w),
-                "LOOPNET_WEIGHTS_BYTES": str(len(weights)),
+                "LOOPNET_WEIGHTS_BYTES": str(weights_bytes),
                 "LOOPNET_EVAL_BATCH": str(self.B),
                 "LOOPNET_REPLY_FD": str(reply_fd),
             }
         )
         argv = [sys.executable, "-u", os.path.join(run.child_api_dir, "eval_child.py")]
         self.child = Child(run, argv, env, [in_r, out_w, reply_fd])
-        startup = run.limits["eval_startup_seconds"]
+
+    def start(self, weights):
+        """Hands over the weights; returns once the model is built and loaded."""
+        startup = self.run.limits["eval_startup_seconds"]
         deadline = time.monotonic() + startup
         try:
             write_all(self.in_w, weights, deadline)
@@ -65,22 +78,39 @@ class EvalChild:
             self.close()
             raise Crashed("eval-crash", "the eval process exited before it was ready (build_model or the weights failed)") from None
 
-    def logits(self, windows):
-        """(B, T) int32 windows -> (B, T, V) float32 logits as a tensor over our own buffer."""
-        deadline = time.monotonic() + self.run.limits["batch_seconds"]
+    def answers(self, inputs):
+        """For each (B, T) int32 array of `inputs`, in order, its (B, T, V) float32 logits (our
+        own copy, reused: consume each before asking for the next)."""
+        limit = self.run.limits["batch_seconds"]
+        inputs = iter(inputs)
+        sent = done = 0
+
+        def send():
+            nonlocal sent
+            x = next(inputs, None)
+            if x is None:
+                return
+            write_all(self.in_w, np.ascontiguousarray(x, dtype="<i4").tobytes(), time.monotonic() + limit)
+            sent += 1
+
         try:
-            write_all(self.in_w, np.ascontiguousarray(windows, dtype="<i4").tobytes(), deadline)
-            if read_byte(self.out_r, deadline) != b"D":
-                raise Rejected("malformed-reply", "the eval process sent something else than a done mark")
+            send()
+            send()
+            while done < sent:
+                if read_byte(self.out_r, time.monotonic() + limit) != b"D":
+                    raise Rejected("malformed-reply", "the eval process sent something else than a done mark")
+                half = (done % 2) * self.reply_bytes
+                # our own copy: the child may write to the shared buffer while we read it
+                self.reply.view(-1).numpy()[:] = np.frombuffer(self.shared, dtype=np.float32, count=self.reply_bytes // 4, offset=half)
+                done += 1
+                send()  # the next batch goes into the half just copied out
+                yield self.reply
         except PipeTimeoutError:
             self.close()
-            raise Rejected("malformed-reply", f"no reply within {self.run.limits['batch_seconds']:.0f} s (a hang)") from None
+            raise Rejected("malformed-reply", f"no reply within {limit:.0f} s (a hang)") from None
         except PipeClosedError as e:
             self.close()
             raise Rejected("malformed-reply", f"the eval process broke off its reply: {e}") from None
-        # our own copy: the child may still write to the shared buffer while we read it
-        self.reply.view(-1).numpy()[:] = np.frombuffer(self.shared, dtype=np.float32)
-        return self.reply
 
     def close(self):
         for fd in (self.in_w, self.out_r):
@@ -127,49 +157,59 @@ def evaluate(run, weights, val_ids, token_bytes):
     for j, (w, _, _, positions) in enumerate(probes):
         wanted.setdefault(w, []).append(j)
 
-    # phase 3: eval
+    # phase 3: eval; the probe process starts alongside (it gets the weights only afterwards)
     t0 = time.monotonic()
     acc = scoring.BpbAccumulator(token_bytes)
     refs = {}
-    child = EvalChild(run, weights)
+    child = EvalChild(run, len(weights))
+    prober = EvalChild(run, len(weights))
     try:
-        for chunk, n in batches(range(n_windows), child.B, rng, lambda: rng.randrange(n_windows)):
-            x = torch.stack([window(w)[0] for w in chunk])
-            y = torch.stack([window(w)[1] for w in chunk])
-            logp = scoring.log_softmax_fp32(child.logits(x.numpy())[:n])
-            tlp = scoring.target_logprobs(logp, y[:n])
-            acc.add(tlp, y[:n])
+        child.start(weights)
+        chunks = list(batches(range(n_windows), child.B, rng, lambda: rng.randrange(n_windows)))
+        inputs = (torch.stack([window(w)[0] for w in chunk]).numpy() for chunk, _ in chunks)
+        for (chunk, n), logits in zip(chunks, child.answers(inputs)):
+            y = torch.stack([window(w)[1] for w in chunk[:n]])
+            logp = scoring.log_softmax_fp32(logits[:n])
+            tlp = scoring.target_logprobs(logp, y)
+            acc.add(tlp, y)
             for r, w in enumerate(chunk[:n]):
                 for j in wanted.get(w, ()):
                     refs[j] = scoring.reference_of(logp[r], tlp[r], probes[j][3])
     except scoring.MalformedReplyError as e:
+        prober.close()
         raise Rejected("malformed-reply", str(e)) from None
+    except BaseException:
+        prober.close()
+        raise
     finally:
         child.close()
     run.summary["val_bpb"] = acc.bpb()
     run.summary["eval_seconds"] = time.monotonic() - t0
 
-    # phase 4: probes, in a fresh process
+    # phase 4: probes, in the other fresh process
     t0 = time.monotonic()
     check = scoring.CausalityCheck(run.rules["probe_max_abs"], run.rules["probe_mean_bound"])
-    child = EvalChild(run, weights)
     try:
-        for chunk, n in batches(range(len(probes)), child.B, rng, lambda: rng.randrange(len(probes))):
-            xs, ys = [], []
+        prober.start(weights)
+        chunks = list(batches(range(len(probes)), prober.B, rng, lambda: rng.randrange(len(probes))))
+
+        def probe_input(chunk):
+            rows = []
             for j in chunk:
                 w, prefix, other, _ = probes[j]
-                x, y = window(w)
-                xs.append(torch.cat([x[:prefix], window(other)[0][prefix:]]))
-                ys.append(y)
-            x, y = torch.stack(xs), torch.stack(ys)
-            logp = scoring.log_softmax_fp32(child.logits(x.numpy())[:n])
-            tlp = scoring.target_logprobs(logp, y[:n])
+                rows.append(torch.cat([window(w)[0][:prefix], window(other)[0][prefix:]]))
+            return torch.stack(rows).numpy()
+
+        for (chunk, n), logits in zip(chunks, prober.answers(probe_input(c) for c, _ in chunks)):
+            y = torch.stack([window(probes[j][0])[1] for j in chunk[:n]])
+            logp = scoring.log_softmax_fp32(logits[:n])
+            tlp = scoring.target_logprobs(logp, y)
             for r, j in enumerate(chunk[:n]):
                 check.compare(refs[j], logp[r], tlp[r], probes[j][1])
     except scoring.MalformedReplyError as e:
         raise Rejected("malformed-reply", str(e)) from None
     finally:
-        child.close()
+        prober.close()
     run.summary["probe_seconds"] = time.monotonic() - t0
     run.summary["probe_max_diff"] = check.worst
     run.summary["probe_mean_gain"] = check.mean_gain()

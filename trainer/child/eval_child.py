@@ -5,8 +5,8 @@ batches of token windows with the model's logits. Untrusted like the train file 
 file's code): the harness fixes every size, shuffles what it asks, and checks the answers.
 
 Channels (fds from the environment): IN, a pipe (harness -> here): the weights, then batches
-of B x T int32 token ids; REPLY, a shared buffer of exactly B x T x V float32 that this process
-fills with each batch's logits; OUT, a pipe (here -> harness): b"R" once ready, then b"D" when
+of B x T int32 token ids; REPLY, a shared buffer of exactly 2 x B x T x V float32 that this process
+fills with each batch's logits (two halves, alternating); OUT, a pipe (here -> harness): b"R" once ready, then b"D" when
 a batch's logits are in the buffer. The process ends when IN closes.
 """
 
@@ -58,8 +58,10 @@ state = torch.load(io.BytesIO(read_exact(WEIGHTS_BYTES)), map_location=device)
 model.load_state_dict(state)
 model.to(device)
 model.eval()
-reply = np.frombuffer(mmap.mmap(REPLY_FD, B * T * V * 4), dtype=np.float32).reshape(B, T, V)
+# two halves: batch k goes into half k % 2 (the harness scores one while this computes the other)
+reply = np.frombuffer(mmap.mmap(REPLY_FD, 2 * B * T * V * 4), dtype=np.float32).reshape(2, B, T, V)
 write_all(b"R")
+batch = 0
 with torch.no_grad():
     while True:
         raw = read_exact(B * T * 4)
@@ -71,5 +73,6 @@ with torch.no_grad():
                 logits = model(x)
         else:
             logits = model(x)
-        reply[:] = logits.float().reshape(B, T, V).cpu().numpy()
+        reply[batch % 2] = logits.float().reshape(B, T, V).cpu().numpy()
         write_all(b"D")
+        batch += 1
