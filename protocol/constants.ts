@@ -25,12 +25,36 @@ export const MAX_DESCRIPTION_BYTES = 4 * KiB
 export const MAX_VAL_BPB = 10
 
 /**
- * Seconds bounds. The largest tier budget is 300 s (GPU) and the runner kills at 2x budget, so
- * training time cannot honestly exceed 600 s; total time adds start-up, compilation and the
- * evaluation pass, which an hour bounds with a wide margin.
+ * Seconds bounds. A budget is at most MAX_TRAINING_SECONDS (the largest tier budget is 300 s, a
+ * flag may give more); total time adds start-up, compilation, the evaluation and the probes,
+ * which an hour bounds with a wide margin. A crash or rejection may have trained past its budget
+ * (the harness kills a hang at 2x budget + grace), so only MAX_TOTAL_SECONDS bounds its training.
  */
 export const MAX_TRAINING_SECONDS = 600
 export const MAX_TOTAL_SECONDS = 3600
+
+/**
+ * The harness's over-budget rule (trainer/harness.py OVER_BUDGET_SLACK, OVER_BUDGET_MIN_SECONDS):
+ * a finished run may train max(3 s, 5 %) past its budget (the step that crosses it, the hand-off
+ * of the weights); a longer one is rejected as over-budget. Every node refuses a keep or a
+ * discard that claims more, so no author can keep a file by training longer than the budget.
+ */
+export const OVER_BUDGET_SLACK = 0.05
+export const OVER_BUDGET_MIN_SECONDS = 3
+/** The summary prints seconds in tenths: a value rounded up by at most half of one still passes. */
+export const SECONDS_ROUNDING = 0.05
+
+/** The most training seconds a keep or discard of this budget may report. */
+export function maxTrainingSeconds(budgetSeconds: number): number {
+  return (
+    budgetSeconds +
+    Math.max(OVER_BUDGET_MIN_SECONDS, OVER_BUDGET_SLACK * budgetSeconds) +
+    SECONDS_ROUNDING
+  )
+}
+
+/** A crash's or rejection's reason: a short lowercase name (timeout, non-causal, over-budget). */
+export const MAX_REASON_BYTES = 48
 
 /** Ed25519 signatures are 64 bytes. */
 export const SIGNATURE_BYTES = 64

@@ -3,6 +3,7 @@
  * into a gossip verdict (lodestar's gossip/errors.ts shape). Callers check `code` (or `name`),
  * never message text.
  */
+import { RECORD_VERSION } from './types.ts'
 
 /** What gossipsub should do with a message: deliver and forward, drop, or drop and penalise. */
 export type GossipVerdict = 'accept' | 'ignore' | 'reject'
@@ -11,7 +12,9 @@ export type RecordErrorCode =
   | 'RECORD_TOO_LARGE'
   | 'MALFORMED_RECORD'
   | 'NON_CANONICAL_RECORD'
+  | 'WRONG_VERSION'
   | 'INVALID_FIELD'
+  | 'INVALID_REASON'
   | 'DIFF_TOO_LARGE'
   | 'WRONG_GENESIS'
   | 'INVALID_AUTHOR'
@@ -44,6 +47,23 @@ export class NonCanonicalRecordError extends RecordError {
   readonly code = 'NON_CANONICAL_RECORD'
 }
 
+/**
+ * A record of another format than RECORD_VERSION: format 1 (before the trusted harness, with no
+ * version field) or a newer one. Named apart from a malformed record so that a node running an
+ * older or newer loopnet is told what it is looking at.
+ */
+export class RecordVersionError extends RecordError {
+  override name = 'RecordVersionError'
+  readonly code = 'WRONG_VERSION'
+  /** The record's format (1 when it carries no version field). */
+  readonly version: number
+
+  constructor(version: number) {
+    super(`record format ${version}: this node reads format ${RECORD_VERSION}`)
+    this.version = version
+  }
+}
+
 /** A field is out of its schema: hash format, status, integer range, string length. */
 export class InvalidFieldError extends RecordError {
   override name = 'InvalidFieldError'
@@ -54,6 +74,15 @@ export class InvalidFieldError extends RecordError {
     super(`${field}: ${message}`)
     this.field = field
   }
+}
+
+/**
+ * The reason does not fit the status: a crash or a rejection names one (a lowercase name of at
+ * most MAX_REASON_BYTES, e.g. timeout, non-causal, over-budget); a keep or a discard has none.
+ */
+export class InvalidReasonError extends RecordError {
+  override name = 'InvalidReasonError'
+  readonly code = 'INVALID_REASON'
 }
 
 /** The diff exceeds MAX_DIFF_BYTES. */
@@ -80,13 +109,20 @@ export class InvalidSignatureError extends RecordError {
   readonly code = 'INVALID_SIGNATURE'
 }
 
-/** val_bpb is not finite or outside (0, MAX_VAL_BPB) for keep/discard, or not 0..MAX for crash. */
+/**
+ * val_bpb is not finite, outside (0, MAX_VAL_BPB) for keep/discard, outside [0, MAX_VAL_BPB) for
+ * a crash, or not 0 for a rejection (a rejected run was never scored).
+ */
 export class ImplausibleValBpbError extends RecordError {
   override name = 'ImplausibleValBpbError'
   readonly code = 'IMPLAUSIBLE_VAL_BPB'
 }
 
-/** Seconds are negative, not finite, beyond the budget bounds, or training > total. */
+/**
+ * Seconds are negative, not finite or beyond their bounds: a budget outside (0,
+ * MAX_TRAINING_SECONDS], a keep or discard that trained past its budget (the harness's
+ * over-budget rule, maxTrainingSeconds), a phase beyond MAX_TOTAL_SECONDS, or training > total.
+ */
 export class ImplausibleSecondsError extends RecordError {
   override name = 'ImplausibleSecondsError'
   readonly code = 'IMPLAUSIBLE_SECONDS'
@@ -136,7 +172,12 @@ export function gossipVerdict(err: unknown, from?: string): Exclude<GossipVerdic
     case 'RECORD_TOO_LARGE':
     case 'MALFORMED_RECORD':
     case 'NON_CANONICAL_RECORD':
+    // Topics and sync protocols carry the format (/results/2, /sync/2) and a node never serves
+    // a record of another format (node/store keeps older ones but does not sync them): on a
+    // format-2 topic, no honest node sends or relays a record of format 1 or 3.
+    case 'WRONG_VERSION':
     case 'INVALID_FIELD':
+    case 'INVALID_REASON':
     case 'DIFF_TOO_LARGE':
     case 'WRONG_GENESIS':
     case 'INVALID_AUTHOR':

@@ -16,7 +16,7 @@ export {
 } from './record.ts'
 export { authorPublicKey, signRecord, verifyRecordSignature } from './sign.ts'
 export { fetchProtocol, resultsTopic, syncProtocol } from './topic.ts'
-export type { ExperimentFields, ExperimentStatus } from './types.ts'
+export { type ExperimentFields, type ExperimentStatus, RECORD_VERSION } from './types.ts'
 export {
   applyRecordDiff,
   checkAgainstLocalState,

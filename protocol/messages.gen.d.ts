@@ -17,7 +17,10 @@ export namespace loopnet {
         DISCARD = 2,
 
         /** CRASH value */
-        CRASH = 3
+        CRASH = 3,
+
+        /** REJECTED value */
+        REJECTED = 4
     }
 
     /**
@@ -69,12 +72,6 @@ export namespace loopnet {
         /** ExperimentRecord totalSeconds. */
         totalSeconds: number;
 
-        /** ExperimentRecord numSteps. */
-        numSteps: number;
-
-        /** ExperimentRecord totalTokens. */
-        totalTokens: number;
-
         /** ExperimentRecord peakMemMb. */
         peakMemMb: number;
 
@@ -86,6 +83,33 @@ export namespace loopnet {
 
         /** ExperimentRecord createdAt. */
         createdAt: number;
+
+        /** ExperimentRecord version. */
+        version: number;
+
+        /** ExperimentRecord budgetSeconds. */
+        budgetSeconds: number;
+
+        /** ExperimentRecord startupSeconds. */
+        startupSeconds: number;
+
+        /** ExperimentRecord evalSeconds. */
+        evalSeconds: number;
+
+        /** ExperimentRecord probeSeconds. */
+        probeSeconds: number;
+
+        /** ExperimentRecord numParams. */
+        numParams: number;
+
+        /** ExperimentRecord seed. */
+        seed: number;
+
+        /** ExperimentRecord reason. */
+        reason: string;
+
+        /** ExperimentRecord unsandboxed. */
+        unsandboxed: boolean;
 
         /** ExperimentRecord signature. */
         signature: Uint8Array;
@@ -144,12 +168,6 @@ export namespace loopnet {
             /** ExperimentRecord totalSeconds */
             totalSeconds?: (number|null);
 
-            /** ExperimentRecord numSteps */
-            numSteps?: (number|null);
-
-            /** ExperimentRecord totalTokens */
-            totalTokens?: (number|null);
-
             /** ExperimentRecord peakMemMb */
             peakMemMb?: (number|null);
 
@@ -161,6 +179,33 @@ export namespace loopnet {
 
             /** ExperimentRecord createdAt */
             createdAt?: (number|null);
+
+            /** ExperimentRecord version */
+            version?: (number|null);
+
+            /** ExperimentRecord budgetSeconds */
+            budgetSeconds?: (number|null);
+
+            /** ExperimentRecord startupSeconds */
+            startupSeconds?: (number|null);
+
+            /** ExperimentRecord evalSeconds */
+            evalSeconds?: (number|null);
+
+            /** ExperimentRecord probeSeconds */
+            probeSeconds?: (number|null);
+
+            /** ExperimentRecord numParams */
+            numParams?: (number|null);
+
+            /** ExperimentRecord seed */
+            seed?: (number|null);
+
+            /** ExperimentRecord reason */
+            reason?: (string|null);
+
+            /** ExperimentRecord unsandboxed */
+            unsandboxed?: (boolean|null);
 
             /** ExperimentRecord signature */
             signature?: (Uint8Array|null);

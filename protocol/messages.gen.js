@@ -25,6 +25,7 @@ export const loopnet = $root.loopnet = (() => {
      * @property {number} KEEP=1 KEEP value
      * @property {number} DISCARD=2 DISCARD value
      * @property {number} CRASH=3 CRASH value
+     * @property {number} REJECTED=4 REJECTED value
      */
     loopnet.Status = (function() {
         const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -32,6 +33,7 @@ export const loopnet = $root.loopnet = (() => {
         values[valuesById[1] = "KEEP"] = 1;
         values[valuesById[2] = "DISCARD"] = 2;
         values[valuesById[3] = "CRASH"] = 3;
+        values[valuesById[4] = "REJECTED"] = 4;
         return values;
     })();
 
@@ -50,12 +52,19 @@ export const loopnet = $root.loopnet = (() => {
          * @property {number|null} [valBpb] ExperimentRecord valBpb
          * @property {number|null} [trainingSeconds] ExperimentRecord trainingSeconds
          * @property {number|null} [totalSeconds] ExperimentRecord totalSeconds
-         * @property {number|null} [numSteps] ExperimentRecord numSteps
-         * @property {number|null} [totalTokens] ExperimentRecord totalTokens
          * @property {number|null} [peakMemMb] ExperimentRecord peakMemMb
          * @property {string|null} [tier] ExperimentRecord tier
          * @property {string|null} [description] ExperimentRecord description
          * @property {number|null} [createdAt] ExperimentRecord createdAt
+         * @property {number|null} [version] ExperimentRecord version
+         * @property {number|null} [budgetSeconds] ExperimentRecord budgetSeconds
+         * @property {number|null} [startupSeconds] ExperimentRecord startupSeconds
+         * @property {number|null} [evalSeconds] ExperimentRecord evalSeconds
+         * @property {number|null} [probeSeconds] ExperimentRecord probeSeconds
+         * @property {number|null} [numParams] ExperimentRecord numParams
+         * @property {number|null} [seed] ExperimentRecord seed
+         * @property {string|null} [reason] ExperimentRecord reason
+         * @property {boolean|null} [unsandboxed] ExperimentRecord unsandboxed
          * @property {Uint8Array|null} [signature] ExperimentRecord signature
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
@@ -169,22 +178,6 @@ export const loopnet = $root.loopnet = (() => {
         ExperimentRecord.prototype.totalSeconds = 0;
 
         /**
-         * ExperimentRecord numSteps.
-         * @member {number} numSteps
-         * @memberof loopnet.ExperimentRecord
-         * @instance
-         */
-        ExperimentRecord.prototype.numSteps = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
-
-        /**
-         * ExperimentRecord totalTokens.
-         * @member {number} totalTokens
-         * @memberof loopnet.ExperimentRecord
-         * @instance
-         */
-        ExperimentRecord.prototype.totalTokens = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
-
-        /**
          * ExperimentRecord peakMemMb.
          * @member {number} peakMemMb
          * @memberof loopnet.ExperimentRecord
@@ -215,6 +208,78 @@ export const loopnet = $root.loopnet = (() => {
          * @instance
          */
         ExperimentRecord.prototype.createdAt = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * ExperimentRecord version.
+         * @member {number} version
+         * @memberof loopnet.ExperimentRecord
+         * @instance
+         */
+        ExperimentRecord.prototype.version = 0;
+
+        /**
+         * ExperimentRecord budgetSeconds.
+         * @member {number} budgetSeconds
+         * @memberof loopnet.ExperimentRecord
+         * @instance
+         */
+        ExperimentRecord.prototype.budgetSeconds = 0;
+
+        /**
+         * ExperimentRecord startupSeconds.
+         * @member {number} startupSeconds
+         * @memberof loopnet.ExperimentRecord
+         * @instance
+         */
+        ExperimentRecord.prototype.startupSeconds = 0;
+
+        /**
+         * ExperimentRecord evalSeconds.
+         * @member {number} evalSeconds
+         * @memberof loopnet.ExperimentRecord
+         * @instance
+         */
+        ExperimentRecord.prototype.evalSeconds = 0;
+
+        /**
+         * ExperimentRecord probeSeconds.
+         * @member {number} probeSeconds
+         * @memberof loopnet.ExperimentRecord
+         * @instance
+         */
+        ExperimentRecord.prototype.probeSeconds = 0;
+
+        /**
+         * ExperimentRecord numParams.
+         * @member {number} numParams
+         * @memberof loopnet.ExperimentRecord
+         * @instance
+         */
+        ExperimentRecord.prototype.numParams = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * ExperimentRecord seed.
+         * @member {number} seed
+         * @memberof loopnet.ExperimentRecord
+         * @instance
+         */
+        ExperimentRecord.prototype.seed = 0;
+
+        /**
+         * ExperimentRecord reason.
+         * @member {string} reason
+         * @memberof loopnet.ExperimentRecord
+         * @instance
+         */
+        ExperimentRecord.prototype.reason = "";
+
+        /**
+         * ExperimentRecord unsandboxed.
+         * @member {boolean} unsandboxed
+         * @memberof loopnet.ExperimentRecord
+         * @instance
+         */
+        ExperimentRecord.prototype.unsandboxed = false;
 
         /**
          * ExperimentRecord signature.
@@ -260,10 +325,6 @@ export const loopnet = $root.loopnet = (() => {
                 writer.uint32(/* id 9, wireType 1 =*/73).double(message.trainingSeconds);
             if (message.totalSeconds != null && $Object.hasOwnProperty.call(message, "totalSeconds") && !$Object.is(message.totalSeconds, 0))
                 writer.uint32(/* id 10, wireType 1 =*/81).double(message.totalSeconds);
-            if (message.numSteps != null && $Object.hasOwnProperty.call(message, "numSteps") && (typeof message.numSteps === "object" ? message.numSteps.low || message.numSteps.high : message.numSteps !== 0))
-                writer.uint32(/* id 11, wireType 0 =*/88).uint64(message.numSteps);
-            if (message.totalTokens != null && $Object.hasOwnProperty.call(message, "totalTokens") && (typeof message.totalTokens === "object" ? message.totalTokens.low || message.totalTokens.high : message.totalTokens !== 0))
-                writer.uint32(/* id 12, wireType 0 =*/96).uint64(message.totalTokens);
             if (message.peakMemMb != null && $Object.hasOwnProperty.call(message, "peakMemMb") && !$Object.is(message.peakMemMb, 0))
                 writer.uint32(/* id 13, wireType 1 =*/105).double(message.peakMemMb);
             if (message.tier != null && $Object.hasOwnProperty.call(message, "tier") && message.tier !== "")
@@ -272,8 +333,26 @@ export const loopnet = $root.loopnet = (() => {
                 writer.uint32(/* id 15, wireType 2 =*/122).string(message.description);
             if (message.createdAt != null && $Object.hasOwnProperty.call(message, "createdAt") && (typeof message.createdAt === "object" ? message.createdAt.low || message.createdAt.high : message.createdAt !== 0))
                 writer.uint32(/* id 16, wireType 0 =*/128).uint64(message.createdAt);
+            if (message.version != null && $Object.hasOwnProperty.call(message, "version") && message.version !== 0)
+                writer.uint32(/* id 18, wireType 0 =*/144).uint32(message.version);
+            if (message.budgetSeconds != null && $Object.hasOwnProperty.call(message, "budgetSeconds") && !$Object.is(message.budgetSeconds, 0))
+                writer.uint32(/* id 19, wireType 1 =*/153).double(message.budgetSeconds);
+            if (message.startupSeconds != null && $Object.hasOwnProperty.call(message, "startupSeconds") && !$Object.is(message.startupSeconds, 0))
+                writer.uint32(/* id 20, wireType 1 =*/161).double(message.startupSeconds);
+            if (message.evalSeconds != null && $Object.hasOwnProperty.call(message, "evalSeconds") && !$Object.is(message.evalSeconds, 0))
+                writer.uint32(/* id 21, wireType 1 =*/169).double(message.evalSeconds);
+            if (message.probeSeconds != null && $Object.hasOwnProperty.call(message, "probeSeconds") && !$Object.is(message.probeSeconds, 0))
+                writer.uint32(/* id 22, wireType 1 =*/177).double(message.probeSeconds);
+            if (message.numParams != null && $Object.hasOwnProperty.call(message, "numParams") && (typeof message.numParams === "object" ? message.numParams.low || message.numParams.high : message.numParams !== 0))
+                writer.uint32(/* id 23, wireType 0 =*/184).uint64(message.numParams);
+            if (message.seed != null && $Object.hasOwnProperty.call(message, "seed") && message.seed !== 0)
+                writer.uint32(/* id 24, wireType 0 =*/192).uint32(message.seed);
+            if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                writer.uint32(/* id 25, wireType 2 =*/202).string(message.reason);
+            if (message.unsandboxed != null && $Object.hasOwnProperty.call(message, "unsandboxed") && message.unsandboxed !== false)
+                writer.uint32(/* id 26, wireType 0 =*/208).bool(message.unsandboxed);
             if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
-                writer.uint32(/* id 17, wireType 2 =*/138).bytes(message.signature);
+                writer.uint32(/* id 40, wireType 2 =*/322).bytes(message.signature);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -408,24 +487,6 @@ export const loopnet = $root.loopnet = (() => {
                             delete message.totalSeconds;
                         continue;
                     }
-                case 11: {
-                        if (wireType !== 0)
-                            break;
-                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
-                            message.numSteps = value;
-                        else
-                            delete message.numSteps;
-                        continue;
-                    }
-                case 12: {
-                        if (wireType !== 0)
-                            break;
-                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
-                            message.totalTokens = value;
-                        else
-                            delete message.totalTokens;
-                        continue;
-                    }
                 case 13: {
                         if (wireType !== 1)
                             break;
@@ -462,7 +523,88 @@ export const loopnet = $root.loopnet = (() => {
                             delete message.createdAt;
                         continue;
                     }
-                case 17: {
+                case 18: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.version = value;
+                        else
+                            delete message.version;
+                        continue;
+                    }
+                case 19: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.budgetSeconds = value;
+                        else
+                            delete message.budgetSeconds;
+                        continue;
+                    }
+                case 20: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.startupSeconds = value;
+                        else
+                            delete message.startupSeconds;
+                        continue;
+                    }
+                case 21: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.evalSeconds = value;
+                        else
+                            delete message.evalSeconds;
+                        continue;
+                    }
+                case 22: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.probeSeconds = value;
+                        else
+                            delete message.probeSeconds;
+                        continue;
+                    }
+                case 23: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.numParams = value;
+                        else
+                            delete message.numParams;
+                        continue;
+                    }
+                case 24: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.seed = value;
+                        else
+                            delete message.seed;
+                        continue;
+                    }
+                case 25: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.reason = value;
+                        else
+                            delete message.reason;
+                        continue;
+                    }
+                case 26: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.unsandboxed = value;
+                        else
+                            delete message.unsandboxed;
+                        continue;
+                    }
+                case 40: {
                         if (wireType !== 2)
                             break;
                         if ((value = reader.bytes()).length)

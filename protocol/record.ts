@@ -4,10 +4,10 @@
  * encoder a peer used.
  */
 
-import { MalformedRecordError, NonCanonicalRecordError } from './errors.ts'
+import { MalformedRecordError, NonCanonicalRecordError, RecordVersionError } from './errors.ts'
 import { sha256Hex } from './hash.ts'
 import { loopnet } from './messages.gen.js'
-import type { ExperimentFields, ExperimentStatus } from './types.ts'
+import { type ExperimentFields, type ExperimentStatus, RECORD_VERSION } from './types.ts'
 
 /** A record with its author's signature (over `signingBytes` of the fields). */
 export interface SignedRecord extends ExperimentFields {
@@ -25,6 +25,7 @@ const STATUS_TO_WIRE: Record<ExperimentStatus, loopnet.Status> = {
   keep: loopnet.Status.KEEP,
   discard: loopnet.Status.DISCARD,
   crash: loopnet.Status.CRASH,
+  rejected: loopnet.Status.REJECTED,
 }
 
 function statusFromWire(value: number): ExperimentStatus | undefined {
@@ -35,6 +36,8 @@ function statusFromWire(value: number): ExperimentStatus | undefined {
       return 'discard'
     case loopnet.Status.CRASH:
       return 'crash'
+    case loopnet.Status.REJECTED:
+      return 'rejected'
     default:
       return undefined
   }
@@ -55,12 +58,19 @@ function toWire(
     valBpb: fields.valBpb,
     trainingSeconds: fields.trainingSeconds,
     totalSeconds: fields.totalSeconds,
-    numSteps: fields.numSteps,
-    totalTokens: fields.totalTokens,
     peakMemMb: fields.peakMemMb,
     tier: fields.tier,
     description: fields.description,
     createdAt: fields.createdAt,
+    version: fields.version,
+    budgetSeconds: fields.budgetSeconds,
+    startupSeconds: fields.startupSeconds,
+    evalSeconds: fields.evalSeconds,
+    probeSeconds: fields.probeSeconds,
+    numParams: fields.numParams,
+    seed: fields.seed,
+    reason: fields.reason,
+    unsandboxed: fields.unsandboxed,
     ...(signature !== undefined ? { signature } : {}),
   }
 }
@@ -68,6 +78,7 @@ function toWire(
 /** Exactly the ExperimentFields of an object that may carry more (a stored row, a signed record). */
 export function pickExperimentFields(fields: ExperimentFields): ExperimentFields {
   return {
+    version: fields.version,
     genesis: fields.genesis,
     author: fields.author,
     seq: fields.seq,
@@ -76,20 +87,27 @@ export function pickExperimentFields(fields: ExperimentFields): ExperimentFields
     diff: fields.diff,
     status: fields.status,
     valBpb: fields.valBpb,
+    budgetSeconds: fields.budgetSeconds,
     trainingSeconds: fields.trainingSeconds,
+    startupSeconds: fields.startupSeconds,
+    evalSeconds: fields.evalSeconds,
+    probeSeconds: fields.probeSeconds,
     totalSeconds: fields.totalSeconds,
-    numSteps: fields.numSteps,
-    totalTokens: fields.totalTokens,
+    numParams: fields.numParams,
     peakMemMb: fields.peakMemMb,
+    seed: fields.seed,
     tier: fields.tier,
+    reason: fields.reason,
+    unsandboxed: fields.unsandboxed,
     description: fields.description,
     createdAt: fields.createdAt,
   }
 }
 
 /**
- * The bytes an author signs: the canonical encoding with no signature. Since signature is the
- * last field, they are also a prefix of the signed record's bytes.
+ * The bytes an author signs: the canonical encoding with no signature. Since signature has the
+ * highest field number (40), it is the last field, so they are also a prefix of the signed
+ * record's bytes.
  *
  * The fields must already satisfy the schema (checkSchema): an integer field holding 1.5 would
  * be truncated by the encoder and sign something other than what the caller holds.
@@ -104,7 +122,8 @@ export function encodeRecord(record: SignedRecord): Uint8Array {
 }
 
 /**
- * encodeRecord from bytes already made: signature is the last field, so the canonical bytes are
+ * encodeRecord from bytes already made: signature has the highest field number, so the
+ * canonical bytes are
  * the signing bytes followed by the encoded signature field. Signing and validating both need
  * the signing bytes anyway; this spares encoding the whole record a second time.
  */
@@ -142,9 +161,11 @@ function uint64ToNumber(field: string, value: number | LongLike | undefined): nu
 }
 
 /**
- * Decodes canonical record bytes. Throws MalformedRecordError for bytes that are not a record
- * (or carry no signature) and NonCanonicalRecordError for any encoding but the canonical one.
- * Does no semantic validation: see validation/.
+ * Decodes canonical record bytes. Throws RecordVersionError for a record of another format (a
+ * format-1 record has no version field: its num_steps, total_tokens and signature are then
+ * unknown fields, so the version is checked before anything else), MalformedRecordError for
+ * bytes that are not a record (or carry no signature) and NonCanonicalRecordError for any
+ * encoding but the canonical one. Does no semantic validation: see validation/.
  */
 export function decodeRecord(bytes: Uint8Array): SignedRecord {
   return decodeSignedRecord(bytes).record
@@ -165,6 +186,9 @@ export function decodeSignedRecord(bytes: Uint8Array): {
   } catch (err) {
     throw new MalformedRecordError(`not an ExperimentRecord: ${(err as Error).message}`)
   }
+  // Format 1 had no version field: it decodes as 0.
+  const version = wire.version === 0 ? 1 : wire.version
+  if (version !== RECORD_VERSION) throw new RecordVersionError(version)
   if (wire.$unknowns !== undefined && wire.$unknowns.length > 0) {
     throw new NonCanonicalRecordError('unknown fields')
   }
@@ -172,6 +196,7 @@ export function decodeSignedRecord(bytes: Uint8Array): {
   if (status === undefined) throw new MalformedRecordError(`unknown status ${wire.status}`)
   if (wire.signature.length === 0) throw new MalformedRecordError('no signature')
   const record: SignedRecord = {
+    version: wire.version,
     genesis: wire.genesis,
     author: wire.author,
     seq: uint64ToNumber('seq', wire.seq),
@@ -180,12 +205,18 @@ export function decodeSignedRecord(bytes: Uint8Array): {
     diff: wire.diff,
     status,
     valBpb: wire.valBpb,
+    budgetSeconds: wire.budgetSeconds,
     trainingSeconds: wire.trainingSeconds,
+    startupSeconds: wire.startupSeconds,
+    evalSeconds: wire.evalSeconds,
+    probeSeconds: wire.probeSeconds,
     totalSeconds: wire.totalSeconds,
-    numSteps: uint64ToNumber('numSteps', wire.numSteps),
-    totalTokens: uint64ToNumber('totalTokens', wire.totalTokens),
+    numParams: uint64ToNumber('numParams', wire.numParams),
     peakMemMb: wire.peakMemMb,
+    seed: wire.seed,
     tier: wire.tier,
+    reason: wire.reason,
+    unsandboxed: wire.unsandboxed,
     description: wire.description,
     createdAt: uint64ToNumber('createdAt', wire.createdAt),
     // Copy: the decoder's bytes are a view into the caller's buffer.

@@ -5,10 +5,12 @@
 import {
   MAX_DESCRIPTION_BYTES,
   MAX_DIFF_BYTES,
+  MAX_REASON_BYTES,
   MAX_TIER_BYTES,
   MAX_TOTAL_SECONDS,
   MAX_TRAINING_SECONDS,
   MAX_VAL_BPB,
+  maxTrainingSeconds,
   SIGNATURE_BYTES,
 } from '../constants.ts'
 import {
@@ -16,13 +18,20 @@ import {
   ImplausibleSecondsError,
   ImplausibleValBpbError,
   InvalidFieldError,
+  InvalidReasonError,
+  RecordVersionError,
 } from '../errors.ts'
 import { isSha256Hex } from '../hash.ts'
-import type { ExperimentFields } from '../types.ts'
+import { type ExperimentFields, RECORD_VERSION } from '../types.ts'
 
 // With the u flag a valid pair is one code point; only unpaired halves are category Cs.
 const LONE_SURROGATE = /\p{Cs}/u
-const STATUSES = new Set(['keep', 'discard', 'crash'])
+const STATUSES = new Set(['keep', 'discard', 'crash', 'rejected'])
+/** Statuses that name a reason: the run failed (crash) or broke a rule (rejected). */
+const NEEDS_REASON = new Set(['crash', 'rejected'])
+// A reason is a name, as the harness and the runner write them: timeout, non-causal, over-budget.
+const REASON = /^[a-z][a-z0-9-]*$/
+const UINT32_MAX = 2 ** 32 - 1
 // Tier keys come from the trainer (cpu-2c, cuda-h100-80g): one token, no spaces.
 const TIER = /^[A-Za-z0-9][A-Za-z0-9._:+-]*$/
 
@@ -45,6 +54,10 @@ function checkUint(field: string, value: unknown): void {
   }
 }
 
+function checkNumber(field: string, value: unknown): void {
+  if (typeof value !== 'number') throw new InvalidFieldError(field, 'not a number')
+}
+
 function checkFiniteNonNegative(field: string, value: unknown): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new InvalidFieldError(field, `not a finite non-negative number: ${String(value)}`)
@@ -53,6 +66,12 @@ function checkFiniteNonNegative(field: string, value: unknown): void {
 
 /** Types, formats and sizes of every field (what must hold before a record can even be signed). */
 export function checkSchema(fields: ExperimentFields): void {
+  // First: a record of another format is named as such, whatever its other fields hold.
+  if (fields.version !== RECORD_VERSION) {
+    if (!Number.isSafeInteger(fields.version) || fields.version < 0)
+      throw new InvalidFieldError('version', `not a record format: ${String(fields.version)}`)
+    throw new RecordVersionError(fields.version === 0 ? 1 : fields.version)
+  }
   checkString('genesis', fields.genesis)
   if (!isSha256Hex(fields.genesis)) throw new InvalidFieldError('genesis', 'not sha256 hex')
   checkString('author', fields.author, 128)
@@ -72,43 +91,94 @@ export function checkSchema(fields: ExperimentFields): void {
     throw new InvalidFieldError('diff', 'a baseline (no parent) carries no diff')
   }
   if (!STATUSES.has(fields.status)) throw new InvalidFieldError('status', String(fields.status))
-  checkUint('numSteps', fields.numSteps)
-  checkUint('totalTokens', fields.totalTokens)
+  checkUint('numParams', fields.numParams)
   checkFiniteNonNegative('peakMemMb', fields.peakMemMb)
+  if (!Number.isInteger(fields.seed) || fields.seed < 0 || fields.seed > UINT32_MAX) {
+    throw new InvalidFieldError('seed', `not a uint32: ${String(fields.seed)}`)
+  }
   checkString('tier', fields.tier, MAX_TIER_BYTES)
   if (!TIER.test(fields.tier)) throw new InvalidFieldError('tier', `not a tier key: ${fields.tier}`)
+  checkString('reason', fields.reason)
+  checkReason(fields)
+  if (typeof fields.unsandboxed !== 'boolean') {
+    throw new InvalidFieldError('unsandboxed', `not a boolean: ${String(fields.unsandboxed)}`)
+  }
   checkString('description', fields.description, MAX_DESCRIPTION_BYTES)
   checkUint('createdAt', fields.createdAt)
-  if (typeof fields.valBpb !== 'number') throw new InvalidFieldError('valBpb', 'not a number')
-  for (const f of ['trainingSeconds', 'totalSeconds'] as const) {
-    if (typeof fields[f] !== 'number') throw new InvalidFieldError(f, 'not a number')
-  }
+  checkNumber('valBpb', fields.valBpb)
+  for (const f of SECONDS_FIELDS) checkNumber(f, fields[f])
 }
 
-/** Are the measurements possible at all? Crashes may report zeros; finished runs may not. */
+const SECONDS_FIELDS = [
+  'budgetSeconds',
+  'trainingSeconds',
+  'startupSeconds',
+  'evalSeconds',
+  'probeSeconds',
+  'totalSeconds',
+] as const
+
+/** A crash or a rejection names its reason; a finished run has none. */
+function checkReason({ status, reason }: ExperimentFields): void {
+  if (!NEEDS_REASON.has(status)) {
+    if (reason !== '') throw new InvalidReasonError(`a ${status} has no reason, got '${reason}'`)
+    return
+  }
+  if (reason === '') throw new InvalidReasonError(`a ${status} names its reason`)
+  if (utf8Bytes(reason) > MAX_REASON_BYTES)
+    throw new InvalidReasonError(`reason longer than ${MAX_REASON_BYTES} bytes`)
+  if (!REASON.test(reason))
+    throw new InvalidReasonError(`reason is not a lowercase name: ${JSON.stringify(reason)}`)
+}
+
+/**
+ * Are the measurements possible at all? Crashes may report zeros; finished runs may not; a
+ * rejected run was never scored. A finished run trained within its budget (the harness's
+ * over-budget rule): every node refuses a keep or a discard that claims more.
+ */
 export function checkPlausibility(fields: ExperimentFields): void {
-  const { valBpb, status, trainingSeconds, totalSeconds } = fields
+  const { valBpb, status, budgetSeconds, trainingSeconds, totalSeconds } = fields
   if (!Number.isFinite(valBpb)) throw new ImplausibleValBpbError(`val_bpb ${valBpb} is not finite`)
-  if (status === 'crash') {
+  if (status === 'rejected') {
+    if (valBpb !== 0) throw new ImplausibleValBpbError(`rejected val_bpb ${valBpb}, not 0`)
+  } else if (status === 'crash') {
     if (valBpb < 0 || valBpb >= MAX_VAL_BPB) {
       throw new ImplausibleValBpbError(`crash val_bpb ${valBpb} outside [0, ${MAX_VAL_BPB})`)
     }
   } else if (!(valBpb > 0 && valBpb < MAX_VAL_BPB)) {
     throw new ImplausibleValBpbError(`val_bpb ${valBpb} outside (0, ${MAX_VAL_BPB})`)
   }
-  for (const [name, value, max] of [
-    ['training_seconds', trainingSeconds, MAX_TRAINING_SECONDS],
-    ['total_seconds', totalSeconds, MAX_TOTAL_SECONDS],
+  if (
+    !(Number.isFinite(budgetSeconds) && budgetSeconds > 0 && budgetSeconds <= MAX_TRAINING_SECONDS)
+  )
+    throw new ImplausibleSecondsError(
+      `budget_seconds ${budgetSeconds} outside (0, ${MAX_TRAINING_SECONDS}]`,
+    )
+  for (const [name, value] of [
+    ['training_seconds', trainingSeconds],
+    ['startup_seconds', fields.startupSeconds],
+    ['eval_seconds', fields.evalSeconds],
+    ['probe_seconds', fields.probeSeconds],
+    ['total_seconds', totalSeconds],
   ] as const) {
-    if (!Number.isFinite(value) || value < 0 || value > max) {
-      throw new ImplausibleSecondsError(`${name} ${value} outside [0, ${max}]`)
+    if (!Number.isFinite(value) || value < 0 || value > MAX_TOTAL_SECONDS) {
+      throw new ImplausibleSecondsError(`${name} ${value} outside [0, ${MAX_TOTAL_SECONDS}]`)
     }
   }
-  // Total time includes training; only a finished run is held to it (a crash may report 0 total).
-  if (status !== 'crash' && trainingSeconds > totalSeconds) {
-    throw new ImplausibleSecondsError(
-      `training_seconds ${trainingSeconds} > total_seconds ${totalSeconds}`,
-    )
+  // Only a finished run is held to these: a crash or a rejection may have been cut short
+  // before the harness wrote its times (0 total), or have trained past its budget.
+  if (status === 'keep' || status === 'discard') {
+    const limit = maxTrainingSeconds(budgetSeconds)
+    if (trainingSeconds > limit) {
+      throw new ImplausibleSecondsError(
+        `training_seconds ${trainingSeconds} over the budget ${budgetSeconds} s (at most ${limit.toFixed(2)} s)`,
+      )
+    }
+    if (trainingSeconds > totalSeconds) {
+      throw new ImplausibleSecondsError(
+        `training_seconds ${trainingSeconds} > total_seconds ${totalSeconds}`,
+      )
+    }
   }
 }
 

@@ -16,10 +16,13 @@ import {
   ImplausibleValBpbError,
   InvalidAuthorError,
   InvalidFieldError,
+  InvalidReasonError,
   InvalidSignatureError,
   MalformedRecordError,
   NonCanonicalRecordError,
+  RECORD_VERSION,
   RecordTooLargeError,
+  RecordVersionError,
   recordId,
   resultsTopic,
   SeqNotMonotonicError,
@@ -34,10 +37,13 @@ import {
 import type { ExperimentFields } from '../../protocol/types.ts'
 import {
   CHILD_TEXT,
+  encodeV1Record,
   GENESIS,
   makeFields,
+  makeV1Fields,
   OTHER_GENESIS,
   PARENT_TEXT,
+  signedV1Record,
 } from '../fixtures/p2p/records.ts'
 
 let key: PrivateKey
@@ -78,15 +84,32 @@ describe('record codec', () => {
     ).toBe(true)
   })
 
-  it('keeps a crash with zeros and a baseline with no parent', async () => {
+  it('keeps a crash with zeros, a rejection with its reason and a baseline with no parent', async () => {
     const crash = makeFields(key, {
       status: 'crash',
+      reason: 'timeout',
       valBpb: 0,
       trainingSeconds: 0,
+      startupSeconds: 0,
+      evalSeconds: 0,
+      probeSeconds: 0,
       totalSeconds: 0,
+      numParams: 0,
+      peakMemMb: 0,
     })
+    // rejected for training past its budget: its own training seconds are over it, as measured
+    const rejected = makeFields(key, {
+      status: 'rejected',
+      reason: 'over-budget',
+      valBpb: 0,
+      trainingSeconds: 95.2,
+      evalSeconds: 0,
+      probeSeconds: 0,
+      totalSeconds: 101.3,
+    })
+    const unsandboxed = makeFields(key, { unsandboxed: true, seed: 2 ** 32 - 1 })
     const baseline = makeFields(key, { parentHash: '', diff: '', fileHash: fileHash(PARENT_TEXT) })
-    for (const fields of [crash, baseline]) {
+    for (const fields of [crash, rejected, unsandboxed, baseline]) {
       const signed = await signRecord(fields, key)
       // signRecord appends the signature field to the signing bytes; zeros and empty strings
       // are encoded all the same, exactly as the full encoder does
@@ -97,10 +120,10 @@ describe('record codec', () => {
   })
 
   it('encodes 64-bit integers exactly up to 2^53 - 1', async () => {
-    const fields = makeFields(key, { createdAt: Number.MAX_SAFE_INTEGER, totalTokens: 2 ** 40 + 3 })
+    const fields = makeFields(key, { createdAt: Number.MAX_SAFE_INTEGER, numParams: 2 ** 40 + 3 })
     const signed = await signRecord(fields, key)
     expect(decodeRecord(signed.bytes).createdAt).toBe(Number.MAX_SAFE_INTEGER)
-    expect(decodeRecord(signed.bytes).totalTokens).toBe(2 ** 40 + 3)
+    expect(decodeRecord(signed.bytes).numParams).toBe(2 ** 40 + 3)
   })
 
   it('refuses to sign for another author or a field the swarm would reject', async () => {
@@ -113,10 +136,65 @@ describe('record codec', () => {
     )
   })
 
-  it('names topics and protocols after the genesis', () => {
-    expect(resultsTopic('g')).toBe('/loopnet/g/results/1')
+  // What the wire cannot even carry (it would be truncated or wrapped into something else, and
+  // the author would sign a record other than the one it holds): refused before signing.
+  it.each([
+    [{ numParams: 1.5 }, 'numParams'],
+    [{ numParams: -1 }, 'numParams'],
+    [{ numParams: 2 ** 53 }, 'numParams'],
+    [{ seed: 2 ** 32 }, 'seed'],
+    [{ seed: -1 }, 'seed'],
+    [{ seed: 0.5 }, 'seed'],
+    [{ unsandboxed: 'no' as unknown as boolean }, 'unsandboxed'],
+    [{ version: 2.5 }, 'version'],
+    [{ reason: 7 as unknown as string }, 'reason'],
+    [{ budgetSeconds: '60' as unknown as number }, 'budgetSeconds'],
+    [{ evalSeconds: undefined as unknown as number }, 'evalSeconds'],
+  ] as Array<[Partial<ExperimentFields>, string]>)(
+    'refuses to sign %j (InvalidFieldError on %s)',
+    async (over, field) => {
+      const err = await signRecord(makeFields(key, over), key).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(err).toBeInstanceOf(InvalidFieldError)
+      expect((err as InvalidFieldError).field).toBe(field)
+      expect(gossipVerdict(err)).toBe('reject')
+    },
+  )
+
+  it('refuses to sign a record of another format, by name', async () => {
+    for (const version of [1, 3]) {
+      const err = await signRecord(makeFields(key, { version }), key).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(RecordVersionError)
+      expect((err as Error).message).toBe(`record format ${version}: this node reads format 2`)
+    }
+  })
+
+  it('names topics and protocols after the genesis; results and sync carry the format', () => {
+    expect(RECORD_VERSION).toBe(2)
+    expect(resultsTopic('g')).toBe('/loopnet/g/results/2')
     expect(fetchProtocol('g')).toBe('/loopnet/g/fetch/1')
-    expect(syncProtocol('g')).toBe('/loopnet/g/sync/1')
+    expect(syncProtocol('g')).toBe('/loopnet/g/sync/2')
+  })
+
+  it('puts the signature last, so the signed bytes are the signing bytes plus field 40', async () => {
+    // every field set to something other than its default: each is encoded before field 40
+    const fields = makeFields(key, {
+      unsandboxed: true,
+      status: 'rejected',
+      reason: 'non-causal',
+      valBpb: 0,
+    })
+    const signed = await signRecord(fields, key)
+    const unsigned = signingBytes(fields)
+    // field 40, wire type 2: the tag 322 is the two-byte varint 0xc2 0x02, then the length 64
+    expect([...signed.bytes.subarray(unsigned.length, unsigned.length + 3)]).toEqual([
+      0xc2, 0x02, 64,
+    ])
+    expect(signed.bytes.length).toBe(unsigned.length + 3 + 64)
+    expect(Buffer.from(encodeRecord(signed.record)).equals(Buffer.from(signed.bytes))).toBe(true)
+    expect(decodeRecord(signed.bytes)).toEqual({ ...fields, signature: signed.record.signature })
   })
 })
 
@@ -201,8 +279,8 @@ describe('validateRecord', () => {
       name: 'unknown field appended',
       bytes: async () => {
         const signed = await signRecord(makeFields(key), key)
-        // field 18, varint: tag (18 << 3) = 144 is the two-byte varint 0x90 0x01
-        return Uint8Array.from([...signed.bytes, 0x90, 0x01, 1])
+        // field 30 (unused), varint: tag (30 << 3) = 240 is the two-byte varint 0xf0 0x01
+        return Uint8Array.from([...signed.bytes, 0xf0, 0x01, 1])
       },
       error: NonCanonicalRecordError,
       code: 'NON_CANONICAL_RECORD',
@@ -257,7 +335,7 @@ describe('validateRecord', () => {
     ),
     {
       name: 'implausible val_bpb for a crash (negative)',
-      bytes: () => forceSign(makeFields(key, { status: 'crash', valBpb: -0.5 })),
+      bytes: () => forceSign(makeFields(key, { status: 'crash', reason: 'nan', valBpb: -0.5 })),
       error: ImplausibleValBpbError,
       code: 'IMPLAUSIBLE_VAL_BPB',
       verdict: 'reject',
@@ -276,6 +354,108 @@ describe('validateRecord', () => {
         verdict: 'reject',
       }),
     ),
+    // Rules of format 2: each record here was valid in format 1's terms (its val_bpb, its
+    // training and total seconds) and is refused now.
+    {
+      name: 'a format-1 record, as a format-1 node signed it',
+      bytes: () => signedV1Record(key),
+      error: RecordVersionError,
+      code: 'WRONG_VERSION',
+      verdict: 'reject',
+    },
+    {
+      name: 'a format-1 crash, as a format-1 node signed it',
+      bytes: () => signedV1Record(key, { status: 'crash', valBpb: 0, seq: 2 }),
+      error: RecordVersionError,
+      code: 'WRONG_VERSION',
+      verdict: 'reject',
+    },
+    {
+      name: 'a record of a newer format (3)',
+      bytes: () => forceSign(makeFields(key, { version: 3 })),
+      error: RecordVersionError,
+      code: 'WRONG_VERSION',
+      verdict: 'reject',
+    },
+    {
+      name: 'a record claiming format 1 in a format-2 body',
+      bytes: () => forceSign(makeFields(key, { version: 1 })),
+      error: RecordVersionError,
+      code: 'WRONG_VERSION',
+      verdict: 'reject',
+    },
+    ...[
+      { status: 'crash', valBpb: 0, reason: '' },
+      { status: 'rejected', valBpb: 0, reason: '' },
+      { status: 'keep', reason: 'timeout' },
+      { status: 'discard', reason: 'over-budget' },
+      { status: 'rejected', valBpb: 0, reason: 'Non-Causal' },
+      { status: 'rejected', valBpb: 0, reason: 'non causal' },
+      { status: 'crash', valBpb: 0, reason: '-timeout' },
+      { status: 'crash', valBpb: 0, reason: '9lives' },
+      { status: 'rejected', valBpb: 0, reason: 'x'.repeat(49) },
+      { status: 'rejected', valBpb: 0, reason: 'over-budget\n' },
+    ].map(
+      (over): Case => ({
+        name: `reason ${JSON.stringify(over.reason)} for a ${over.status}`,
+        bytes: () => forceSign(makeFields(key, over as Partial<ExperimentFields>)),
+        error: InvalidReasonError,
+        code: 'INVALID_REASON',
+        verdict: 'reject',
+      }),
+    ),
+    ...[1.2345, 0.5, -1, 10].map(
+      (valBpb): Case => ({
+        name: `val_bpb ${valBpb} for a rejection (never scored)`,
+        bytes: () =>
+          forceSign(makeFields(key, { status: 'rejected', reason: 'non-causal', valBpb })),
+        error: ImplausibleValBpbError,
+        code: 'IMPLAUSIBLE_VAL_BPB',
+        verdict: 'reject',
+      }),
+    ),
+    ...[
+      { budgetSeconds: 0 },
+      { budgetSeconds: -60 },
+      { budgetSeconds: 601 },
+      { budgetSeconds: Number.POSITIVE_INFINITY },
+      { budgetSeconds: Number.NaN },
+      { budgetSeconds: 0, status: 'crash', reason: 'timeout', valBpb: 0 },
+      { budgetSeconds: 900, status: 'rejected', reason: 'over-budget', valBpb: 0 },
+      // the harness's over-budget rule: 60 s may train max(3, 5 %) longer, 300 s 15 s longer
+      { budgetSeconds: 60, trainingSeconds: 63.1 },
+      { budgetSeconds: 60, trainingSeconds: 70, status: 'discard' },
+      { budgetSeconds: 30, trainingSeconds: 60.1 },
+      { budgetSeconds: 300, trainingSeconds: 315.1, totalSeconds: 400 },
+      { budgetSeconds: 600, trainingSeconds: 631, totalSeconds: 700 },
+      { startupSeconds: -0.1 },
+      { startupSeconds: 3601 },
+      { evalSeconds: Number.POSITIVE_INFINITY },
+      { evalSeconds: -1 },
+      { probeSeconds: Number.NaN },
+      { probeSeconds: 4000 },
+      { status: 'crash', reason: 'timeout', valBpb: 0, trainingSeconds: 3601, totalSeconds: 3601 },
+      { status: 'rejected', reason: 'startup-too-long', valBpb: 0, startupSeconds: 7200 },
+    ].map(
+      (over): Case => ({
+        name: `implausible seconds ${JSON.stringify(over)}`,
+        bytes: () => forceSign(makeFields(key, over as Partial<ExperimentFields>)),
+        error: ImplausibleSecondsError,
+        code: 'IMPLAUSIBLE_SECONDS',
+        verdict: 'reject',
+      }),
+    ),
+    {
+      name: 'num_params beyond 2^53',
+      bytes: async () => {
+        const fields = makeFields(key)
+        // signingBytes would refuse nothing: it assumes checkSchema. 2^53 + 2 is exact in a double.
+        return forceSign({ ...fields, numParams: 2 ** 53 + 2 })
+      },
+      error: MalformedRecordError,
+      code: 'MALFORMED_RECORD',
+      verdict: 'reject',
+    },
     {
       name: 'author that is not a peer id',
       bytes: () => forceSign(makeFields(key, { author: 'not-a-peer-id' })),
@@ -309,6 +489,55 @@ describe('validateRecord', () => {
     expect((err as { code: string }).code).toBe(c.code)
     expect((err as Error).name).toBe(c.error.name)
     expect(gossipVerdict(err)).toBe(c.verdict)
+  })
+
+  it('accepts what the harness measures at the edges of its rules', async () => {
+    const accepted: Array<Partial<ExperimentFields>> = [
+      // at the over-budget limit: 60 + 3 s; 300 + 15 s; 600 + 30 s (printed in tenths)
+      { budgetSeconds: 60, trainingSeconds: 63, totalSeconds: 80 },
+      { budgetSeconds: 61.3, trainingSeconds: 64.4, totalSeconds: 80 },
+      { budgetSeconds: 300, trainingSeconds: 315, totalSeconds: 400 },
+      { budgetSeconds: 600, trainingSeconds: 630, totalSeconds: 700 },
+      { budgetSeconds: 0.5, trainingSeconds: 3.5, totalSeconds: 10 },
+      // a rejection or a crash may have trained past its budget, or not at all
+      {
+        status: 'rejected',
+        reason: 'over-budget',
+        valBpb: 0,
+        trainingSeconds: 630,
+        totalSeconds: 650,
+      },
+      { status: 'crash', reason: 'timeout', valBpb: 0, trainingSeconds: 0, totalSeconds: 150 },
+      {
+        status: 'rejected',
+        reason: 'malformed-reply',
+        valBpb: 0,
+        trainingSeconds: 0,
+        totalSeconds: 0,
+      },
+      { status: 'rejected', reason: 'x'.repeat(48), valBpb: 0 },
+      { status: 'crash', reason: 'exit-code', valBpb: 0 },
+      { startupSeconds: 0, evalSeconds: 0, probeSeconds: 0, numParams: 0, seed: 0 },
+    ]
+    for (const [i, over] of accepted.entries()) {
+      const signed = await signRecord(makeFields(key, { seq: 10 + i, ...over }), key)
+      const got = await validateRecord(signed.bytes, ctx)
+      expect(got.record).toMatchObject(over)
+    }
+  })
+
+  it('refuses a format-1 record by its format, not as malformed', async () => {
+    const bytes = await signedV1Record(key)
+    // real format-1 bytes: fields 11 and 12 (num_steps, total_tokens), the signature in 17
+    const v1 = makeV1Fields(key)
+    expect(Buffer.from(bytes.subarray(0, encodeV1Record(v1).length))).toEqual(
+      Buffer.from(encodeV1Record(v1)),
+    )
+    expect(() => decodeRecord(bytes)).toThrow(RecordVersionError)
+    const err = await validateRecord(bytes, ctx).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(RecordVersionError)
+    expect(err).toMatchObject({ code: 'WRONG_VERSION', version: 1 })
+    expect((err as Error).message).toBe('record format 1: this node reads format 2')
   })
 
   it('accepts the next seq and the correct diff', async () => {
