@@ -60,13 +60,19 @@ export class SoloSwarmView implements SwarmView {
     this.genesis = genesis
   }
 
+  /**
+   * The best KEEP of a tier at a budget (results of different budgets are never compared; any
+   * budget when none is given), not ruled out by `skip`, and never a file this node rejected or
+   * refuted when it ran it (store/verdicts.ts), whatever the caller's skip says.
+   */
   async bestKnown(
     tier: string,
     signal?: AbortSignal,
     skip?: RebaseSkip,
+    budgetSeconds?: number,
   ): Promise<BestKnown | undefined> {
     signal?.throwIfAborted()
-    const best = this.store.bestKeep(this.genesis, tier, skip)
+    const best = this.store.bestKeep(this.genesis, tier, skip, budgetSeconds)
     return best === undefined
       ? undefined
       : { fileHash: best.fileHash, valBpb: best.valBpb, author: best.author, recordId: best.id }

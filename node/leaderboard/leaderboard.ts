@@ -1,8 +1,13 @@
 /**
- * The network leaderboard: per hardware tier, the best KEEP of each author, the lineage of the
- * tier's best back to the baseline, and experiment counts per node. Built from store queries
+ * The network leaderboard: per hardware tier and time budget, the best KEEP of each author, the
+ * lineage of the group's best back to the baseline, and experiment counts per node. Results of
+ * different budgets are never ranked against each other. Built from store queries
  * (LeaderboardSource) by a pure assembly step, so the same code serves the HTTP API and the
  * CLI's offline read of the store.
+ *
+ * The board is this node's view: a file this node rejected or refuted when it ran it
+ * (store/verdicts.ts) is never ranked; peers' KEEPs of it are listed apart with the verdict, so
+ * a forged or non-causal file is never shown as better on a node that checked it.
  */
 import type { ExperimentStatus } from '../../protocol/types.ts'
 
@@ -14,9 +19,16 @@ export interface BoardRecord {
   parentHash: string
   valBpb: number
   tier: string
+  budgetSeconds: number
   description: string
   createdAt: number
   status: ExperimentStatus
+}
+
+/** Results are comparable within one tier and one budget: the unit of ranking. */
+export interface BoardGroup {
+  tier: string
+  budgetSeconds: number
 }
 
 export interface AuthorCounts {
@@ -24,39 +36,73 @@ export interface AuthorCounts {
   keep: number
   discard: number
   crash: number
+  rejected: number
   total: number
+}
+
+/** This node's verdict on a file it ran itself (store/verdicts.ts). */
+export interface VerdictHere {
+  fileHash: string
+  verdict: 'rejected' | 'refuted'
+  /** For rejected: the rule it broke here; '' for refuted. */
+  reason: string
+  /** This node's val_bpb of the file (0 for a rejection). */
+  valBpb: number
+  recordId: string
 }
 
 /** The queries the leaderboard needs; the SQLite store implements them with indexes. */
 export interface LeaderboardSource {
-  tiers(genesis: string): string[]
-  /** Best KEEP per author in a tier, best first. */
-  bestPerAuthor(genesis: string, tier: string, limit: number): BoardRecord[]
-  /** val_bpb of every KEEP baseline run (no parent) in a tier. */
-  baselineValBpbs(genesis: string, tier: string): number[]
+  /** The (tier, budget) groups holding any record, by tier then budget. */
+  groups(genesis: string): BoardGroup[]
+  /** Files this node rejected or refuted when it ran them: never ranked here. */
+  verdictsHere(genesis: string): VerdictHere[]
+  /** Best KEEP per author in a group whose file is not excluded, best first. */
+  bestPerAuthor(
+    genesis: string,
+    group: BoardGroup,
+    limit: number,
+    exclude?: readonly string[],
+  ): BoardRecord[]
+  /** The KEEPs of these files in a group, best first. */
+  keepsOfFiles(genesis: string, group: BoardGroup, fileHashes: readonly string[]): BoardRecord[]
+  /** val_bpb of every KEEP baseline run (no parent) in a group. */
+  baselineValBpbs(genesis: string, group: BoardGroup): number[]
   /**
-   * The KEEP that found a file (not a re-measure, preferably of this tier, earliest), else any
+   * The KEEP that found a file (not a re-measure, preferably of this group, earliest), else any
    * KEEP of it (to walk a lineage); undefined when none is held.
    */
-  keepOfFile(genesis: string, fileHash: string, tier: string): BoardRecord | undefined
+  keepOfFile(genesis: string, fileHash: string, group: BoardGroup): BoardRecord | undefined
   /** How many authors other than `finder` re-measured the file (any tier) and kept it. */
   confirmations(genesis: string, fileHash: string, finder: string): number
-  countsByAuthor(genesis: string, tier?: string): AuthorCounts[]
+  countsByAuthor(
+    genesis: string,
+    filter?: { tier?: string; budgetSeconds?: number },
+  ): AuthorCounts[]
 }
 
 export interface BoardRow extends BoardRecord {
   rank: number
-  /** val_bpb minus the tier's baseline (negative is better). */
+  /** val_bpb minus the group's baseline (negative is better). */
   deltaVsBaseline: number | undefined
   confirmations: number
 }
 
+/** A peer's KEEP of a file this node rejected or refuted: shown, never ranked. */
+export interface NotRankedRow extends BoardRecord {
+  here: VerdictHere
+}
+
+/** One tier at one budget: what is ranked together. */
 export interface TierBoard {
   tier: string
+  budgetSeconds: number
   baselineValBpb: number | undefined
   rows: BoardRow[]
   /** The best file's ancestry, best first, ending at the baseline (or the first unknown parent). */
   lineage: BoardRecord[]
+  /** The best KEEP of each file this node rejected or refuted, best first: listed apart. */
+  notRanked: NotRankedRow[]
 }
 
 export interface Leaderboard {
@@ -98,7 +144,10 @@ export function lineageOf(
   while (chain.length < MAX_LINEAGE) {
     const next = isRemeasure(current) ? current.fileHash : current.parentHash
     if (next === '' || found.has(next)) break
-    const step = source.keepOfFile(genesis, next, best.tier)
+    const step = source.keepOfFile(genesis, next, {
+      tier: best.tier,
+      budgetSeconds: best.budgetSeconds,
+    })
     // Only re-measures of the file the chain ends at are held: its finder is unknown here.
     if (step === undefined || (isRemeasure(step) && step.fileHash === current.fileHash)) break
     chain.push(step)
@@ -108,18 +157,36 @@ export function lineageOf(
   return chain
 }
 
+export interface LeaderboardOptions {
+  /** Only this tier. */
+  tier?: string
+  /** Only this budget (seconds). */
+  budgetSeconds?: number
+  /** Ranked rows per group (default 20). */
+  rows?: number
+}
+
 export function buildLeaderboard(
   source: LeaderboardSource,
   genesis: string,
-  options: { tier?: string; rows?: number } = {},
+  options: LeaderboardOptions = {},
 ): Leaderboard {
-  const tiers = options.tier === undefined ? source.tiers(genesis) : [options.tier]
+  const groups = source
+    .groups(genesis)
+    .filter(
+      (g) =>
+        (options.tier === undefined || g.tier === options.tier) &&
+        (options.budgetSeconds === undefined || g.budgetSeconds === options.budgetSeconds),
+    )
+  const verdicts = groups.length === 0 ? [] : source.verdictsHere(genesis)
+  const condemned = verdicts.map((v) => v.fileHash)
+  const verdictOf = new Map(verdicts.map((v) => [v.fileHash, v]))
   return {
     genesis,
-    tiers: tiers.map((tier) => {
+    tiers: groups.map((group) => {
       // The median of every node's baseline run: one noisy baseline should not move the deltas.
-      const baselineValBpb = median(source.baselineValBpbs(genesis, tier))
-      const best = source.bestPerAuthor(genesis, tier, options.rows ?? DEFAULT_ROWS)
+      const baselineValBpb = median(source.baselineValBpbs(genesis, group))
+      const best = source.bestPerAuthor(genesis, group, options.rows ?? DEFAULT_ROWS, condemned)
       const rows = best.map((rec, i) => ({
         ...rec,
         rank: i + 1,
@@ -128,12 +195,36 @@ export function buildLeaderboard(
       }))
       const top = best[0]
       return {
-        tier,
+        tier: group.tier,
+        budgetSeconds: group.budgetSeconds,
         baselineValBpb,
         rows,
         lineage: top === undefined ? [] : lineageOf(source, genesis, top),
+        notRanked: notRankedRows(source, genesis, group, condemned, verdictOf),
       }
     }),
-    nodes: source.countsByAuthor(genesis, options.tier),
+    nodes: source.countsByAuthor(genesis, {
+      ...(options.tier !== undefined ? { tier: options.tier } : {}),
+      ...(options.budgetSeconds !== undefined ? { budgetSeconds: options.budgetSeconds } : {}),
+    }),
   }
+}
+
+/** The best KEEP of each condemned file in a group, best first, with this node's verdict. */
+function notRankedRows(
+  source: LeaderboardSource,
+  genesis: string,
+  group: BoardGroup,
+  condemned: readonly string[],
+  verdictOf: ReadonlyMap<string, VerdictHere>,
+): NotRankedRow[] {
+  const seen = new Set<string>()
+  const out: NotRankedRow[] = []
+  for (const rec of source.keepsOfFiles(genesis, group, condemned)) {
+    const here = verdictOf.get(rec.fileHash)
+    if (here === undefined || seen.has(rec.fileHash)) continue
+    seen.add(rec.fileHash)
+    out.push({ ...rec, here })
+  }
+  return out
 }

@@ -73,11 +73,25 @@ export class Db {
       throw new StoreSchemaError(
         `store ${this.path} has schema ${version}, newer than this loopnet (${MIGRATIONS.length})`,
       )
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.transaction(() => {
-        this.db.exec(MIGRATIONS[v] ?? '')
-        this.db.exec(`PRAGMA user_version = ${v + 1}`)
-      })
+    if (version === MIGRATIONS.length) return
+    // A table rebuild (migration 5) drops a table that another references; SQLite's way is
+    // foreign keys off around it (the pragma does nothing inside a transaction) and a check of
+    // every reference before the migration commits.
+    this.db.exec('PRAGMA foreign_keys = OFF')
+    try {
+      for (let v = version; v < MIGRATIONS.length; v++) {
+        this.transaction(() => {
+          this.db.exec(MIGRATIONS[v] ?? '')
+          const broken = this.db.prepare('PRAGMA foreign_key_check').all()
+          if (broken.length > 0)
+            throw new StoreSchemaError(
+              `store ${this.path}: migration ${v + 1} left ${broken.length} broken references`,
+            )
+          this.db.exec(`PRAGMA user_version = ${v + 1}`)
+        })
+      }
+    } finally {
+      this.db.exec('PRAGMA foreign_keys = ON')
     }
   }
 

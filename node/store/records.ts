@@ -11,11 +11,16 @@ import {
   pickExperimentFields,
   type SignedRecord,
 } from '../../protocol/record.ts'
-import type { ExperimentFields, ExperimentStatus } from '../../protocol/types.ts'
+import {
+  type ExperimentFields,
+  type ExperimentStatus,
+  RECORD_VERSION,
+} from '../../protocol/types.ts'
 import { applyRecordDiff } from '../../protocol/validation/diff.ts'
 import type { Db, Row } from './db.ts'
 import * as files from './files.ts'
 import { insertLocalRun, LOCAL_RUN_COLUMNS, localRunOf } from './own-runs.ts'
+import { verdictsHere } from './verdicts.ts'
 
 export interface StoredRecord extends ExperimentFields {
   id: string
@@ -46,6 +51,7 @@ export interface Counts {
   keep: number
   discard: number
   crash: number
+  rejected: number
   total: number
 }
 
@@ -62,6 +68,7 @@ export function toRecord(row: Row): StoredRecord {
   const rec: StoredRecord = {
     id: String(row.id),
     idx: Number(row.idx),
+    version: Number(row.version),
     genesis: String(row.genesis),
     author: String(row.author),
     seq: Number(row.seq),
@@ -70,12 +77,18 @@ export function toRecord(row: Row): StoredRecord {
     diff: String(row.diff),
     status: String(row.status) as ExperimentStatus,
     valBpb: Number(row.val_bpb),
+    budgetSeconds: Number(row.budget_seconds),
     trainingSeconds: Number(row.training_seconds),
+    startupSeconds: Number(row.startup_seconds),
+    evalSeconds: Number(row.eval_seconds),
+    probeSeconds: Number(row.probe_seconds),
     totalSeconds: Number(row.total_seconds),
-    numSteps: Number(row.num_steps),
-    totalTokens: Number(row.total_tokens),
+    numParams: Number(row.num_params),
     peakMemMb: Number(row.peak_mem_mb),
+    seed: Number(row.seed),
     tier: String(row.tier),
+    reason: String(row.reason),
+    unsandboxed: Number(row.unsandboxed) === 1,
     description: String(row.description),
     createdAt: Number(row.created_at),
     receivedAt: Number(row.received_at),
@@ -107,12 +120,14 @@ export function insertRecord(
     if (existing !== undefined) return { id: String(existing.id), inserted: false }
     if (options.fileText !== undefined) files.putFile(db, options.fileText, fields.fileHash)
     db.prepare(
-      `INSERT INTO records (id, genesis, author, seq, parent_hash, file_hash, diff, status, val_bpb,
-           training_seconds, total_seconds, num_steps, total_tokens, peak_mem_mb, tier, description,
+      `INSERT INTO records (id, version, genesis, author, seq, parent_hash, file_hash, diff, status,
+           val_bpb, budget_seconds, training_seconds, startup_seconds, eval_seconds, probe_seconds,
+           total_seconds, num_params, peak_mem_mb, seed, tier, reason, unsandboxed, description,
            created_at, signature, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
+      fields.version,
       fields.genesis,
       fields.author,
       fields.seq,
@@ -121,12 +136,18 @@ export function insertRecord(
       fields.diff,
       fields.status,
       fields.valBpb,
+      fields.budgetSeconds,
       fields.trainingSeconds,
+      fields.startupSeconds,
+      fields.evalSeconds,
+      fields.probeSeconds,
       fields.totalSeconds,
-      fields.numSteps,
-      fields.totalTokens,
+      fields.numParams,
       fields.peakMemMb,
+      fields.seed,
       fields.tier,
+      fields.reason,
+      fields.unsandboxed ? 1 : 0,
       fields.description,
       fields.createdAt,
       options.signature ?? null,
@@ -199,7 +220,8 @@ export function maxSeq(db: Db, author: string): number {
 
 /**
  * Signed records of a genesis stored after a cursor (an idx), oldest first, as they travel:
- * for the sync protocol. Unsigned (solo) records cannot be served and are skipped.
+ * for the sync protocol. Unsigned (solo) records cannot be served and are skipped, and so are
+ * records of an older format (kept by migration 5): their signatures cover other bytes.
  * Only durable rows are served: the peer keeps the last idx as its cursor, and a crash that
  * rolled back an open group would hand those idx values to other records, which the peer's
  * next sync would then skip. So an open group commits first, and a checkpoint syncs the WAL
@@ -216,9 +238,9 @@ export function signedRecordsSince(
   const rows = db
     .prepare(
       `SELECT * FROM records INDEXED BY records_signed
-        WHERE genesis = ? AND signature IS NOT NULL AND idx > ? ORDER BY idx LIMIT ?`,
+        WHERE genesis = ? AND signature IS NOT NULL AND idx > ? AND version = ? ORDER BY idx LIMIT ?`,
     )
-    .all(genesis, cursor, limit) as Row[]
+    .all(genesis, cursor, RECORD_VERSION, limit) as Row[]
   const records = rows.map((row) => {
     const rec = toRecord(row)
     return { ...pickExperimentFields(rec), signature: rec.signature as Uint8Array }
@@ -261,31 +283,49 @@ export function triedOn(db: Db, genesis: string, parentHash: string): StoredReco
 }
 
 /**
- * The lowest-val_bpb KEEP of a tier whose file and author `skip` does not name. Walks the
- * tier's KEEPs best first in pages (records_best index), so a long skip list costs no SQL of
- * its own size.
+ * The lowest-val_bpb KEEP of a tier and budget whose file and author `skip` does not name, and
+ * whose file this node never rejected or refuted (verdicts.ts): the rebase query. Results of
+ * different budgets are never compared; with no budget (a caller of before budgets) any budget
+ * of the tier will do, from an unindexed sort. Walks the KEEPs best first in pages
+ * (records_best index), so a long skip list costs no SQL of its own size.
  */
 export function bestKeep(
   db: Db,
   genesis: string,
   tier: string,
   skip?: RebaseSkip,
+  budgetSeconds?: number,
 ): StoredRecord | undefined {
+  const condemned = new Set(verdictsHere(db.prepare, genesis).map((v) => v.fileHash))
   const skipped = (row: Row) =>
-    skip !== undefined &&
-    (skip.files.has(String(row.file_hash)) || skip.authors.has(String(row.author)))
-  const page = db.prepare(
-    `SELECT * FROM records WHERE genesis = ? AND tier = ? AND status = 'keep'
-       ORDER BY val_bpb, idx LIMIT ? OFFSET ?`,
-  )
+    condemned.has(String(row.file_hash)) ||
+    (skip !== undefined &&
+      (skip.files.has(String(row.file_hash)) || skip.authors.has(String(row.author))))
+  const page =
+    budgetSeconds === undefined
+      ? (limit: number, offset: number) =>
+          db
+            .prepare(
+              `SELECT * FROM records WHERE genesis = ? AND tier = ? AND status = 'keep'
+                 AND budget_seconds > 0 ORDER BY val_bpb, idx LIMIT ? OFFSET ?`,
+            )
+            .all(genesis, tier, limit, offset)
+      : (limit: number, offset: number) =>
+          db
+            .prepare(
+              `SELECT * FROM records INDEXED BY records_best
+                WHERE genesis = ? AND tier = ? AND budget_seconds = ? AND status = 'keep'
+                ORDER BY val_bpb, idx LIMIT ? OFFSET ?`,
+            )
+            .all(genesis, tier, budgetSeconds, limit, offset)
   for (let offset = 0; ; offset += BEST_KEEP_PAGE) {
-    const rows = page.all(genesis, tier, BEST_KEEP_PAGE, offset) as Row[]
+    const rows = page(BEST_KEEP_PAGE, offset) as Row[]
     for (const row of rows) if (!skipped(row)) return toRecord(row)
     if (rows.length < BEST_KEEP_PAGE) return undefined
   }
 }
 
-/** keep / discard / crash / total, of one genesis or author or both, or of all records. */
+/** keep / discard / crash / rejected / total, of one genesis or author or both, or of all records. */
 export function counts(db: Db, filter: { genesis?: string; author?: string } = {}): Counts {
   const where: string[] = []
   const args: string[] = []
@@ -302,7 +342,7 @@ export function counts(db: Db, filter: { genesis?: string; author?: string } = {
       `SELECT status, COUNT(*) AS n FROM records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY status`,
     )
     .all(...args) as Row[]
-  const out: Counts = { keep: 0, discard: 0, crash: 0, total: 0 }
+  const out: Counts = { keep: 0, discard: 0, crash: 0, rejected: 0, total: 0 }
   for (const r of rows) {
     const status = String(r.status) as ExperimentStatus
     out[status] = Number(r.n)

@@ -2,7 +2,9 @@
  * The store's tables. `records` holds every experiment (own and, later, peers'), exactly the
  * fields of protocol/types.ts ExperimentFields plus the record id and signature, with a local
  * insertion index (`idx`) that sync cursors page on. Version bumps append migrations; a migration
- * once released is never edited (stores in the field have it applied already).
+ * once released is never edited (stores in the field have it applied already). Migrations run
+ * with foreign keys off (a table rebuild drops the table local_runs references) and are checked
+ * with foreign_key_check before each commits (db.ts).
  */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -106,5 +108,110 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE local_runs ADD COLUMN claimed_by TEXT;
   ALTER TABLE local_runs ADD COLUMN rebase_verdict TEXT;
+  `,
+  // 5: record format 2 (protocol/types.ts): status 'rejected' with its reason, the budget, the
+  // harness's phases, parameters, seed, the sandbox opt-out and the record's format; num_steps
+  // and total_tokens go. SQLite cannot change a CHECK constraint in place, so the table is
+  // rebuilt (same idx values and AUTOINCREMENT sequence: peers' sync cursors stay valid). Rows
+  // already here are format 1 (version 1, budget 0, zero phases): readable, never served by
+  // sync (their signatures cover format-1 bytes), and of an older genesis anyway. Counts are
+  // per budget too, and count rejections.
+  `
+  CREATE TABLE records_v5 (
+    idx INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    version INTEGER NOT NULL,
+    genesis TEXT NOT NULL,
+    author TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    parent_hash TEXT NOT NULL,
+    file_hash TEXT NOT NULL,
+    diff TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('keep', 'discard', 'crash', 'rejected')),
+    val_bpb REAL NOT NULL,
+    budget_seconds REAL NOT NULL,
+    training_seconds REAL NOT NULL,
+    startup_seconds REAL NOT NULL,
+    eval_seconds REAL NOT NULL,
+    probe_seconds REAL NOT NULL,
+    total_seconds REAL NOT NULL,
+    num_params INTEGER NOT NULL,
+    peak_mem_mb REAL NOT NULL,
+    seed INTEGER NOT NULL,
+    tier TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    unsandboxed INTEGER NOT NULL CHECK (unsandboxed IN (0, 1)),
+    description TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    signature BLOB,
+    received_at INTEGER NOT NULL,
+    UNIQUE (genesis, author, seq)
+  );
+  INSERT INTO records_v5 (idx, id, version, genesis, author, seq, parent_hash, file_hash, diff,
+      status, val_bpb, budget_seconds, training_seconds, startup_seconds, eval_seconds,
+      probe_seconds, total_seconds, num_params, peak_mem_mb, seed, tier, reason, unsandboxed,
+      description, created_at, signature, received_at)
+    SELECT idx, id, 1, genesis, author, seq, parent_hash, file_hash, diff,
+      status, val_bpb, 0, training_seconds, 0, 0,
+      0, total_seconds, 0, peak_mem_mb, 0, tier, '', 0,
+      description, created_at, signature, received_at
+    FROM records ORDER BY idx;
+  -- the next idx continues from the old table's, never reusing one a peer's cursor has passed
+  INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'records_v5', seq FROM sqlite_sequence WHERE name = 'records'
+      AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'records_v5');
+  UPDATE sqlite_sequence
+    SET seq = MAX(seq, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'records'), 0))
+    WHERE name = 'records_v5';
+  DROP TABLE records;
+  ALTER TABLE records_v5 RENAME TO records;
+
+  CREATE INDEX records_parent ON records (genesis, parent_hash);
+  -- the best KEEP of a tier and budget (bestKeep, the rebase query)
+  CREATE INDEX records_best ON records (genesis, tier, budget_seconds, status, val_bpb);
+  CREATE INDEX records_author ON records (author, seq);
+  -- best KEEP per author of a tier and budget, in (author, val_bpb, created_at) order
+  CREATE INDEX records_author_best
+    ON records (genesis, tier, budget_seconds, status, author, val_bpb, created_at);
+  CREATE INDEX records_file ON records (genesis, file_hash, status);
+  CREATE INDEX records_signed ON records (genesis, idx) WHERE signature IS NOT NULL;
+
+  DROP TRIGGER IF EXISTS records_count_insert;
+  DROP TRIGGER IF EXISTS records_count_delete;
+  DROP TABLE author_counts;
+  CREATE TABLE author_counts (
+    genesis TEXT NOT NULL,
+    tier TEXT NOT NULL,
+    budget_seconds REAL NOT NULL,
+    author TEXT NOT NULL,
+    keep INTEGER NOT NULL,
+    discard INTEGER NOT NULL,
+    crash INTEGER NOT NULL,
+    rejected INTEGER NOT NULL,
+    PRIMARY KEY (genesis, tier, budget_seconds, author)
+  ) WITHOUT ROWID;
+  INSERT INTO author_counts (genesis, tier, budget_seconds, author, keep, discard, crash, rejected)
+    SELECT genesis, tier, budget_seconds, author, SUM(status = 'keep'), SUM(status = 'discard'),
+        SUM(status = 'crash'), SUM(status = 'rejected')
+      FROM records GROUP BY genesis, tier, budget_seconds, author;
+  CREATE TRIGGER records_count_insert AFTER INSERT ON records BEGIN
+    INSERT INTO author_counts (genesis, tier, budget_seconds, author, keep, discard, crash, rejected)
+      VALUES (NEW.genesis, NEW.tier, NEW.budget_seconds, NEW.author, NEW.status = 'keep',
+              NEW.status = 'discard', NEW.status = 'crash', NEW.status = 'rejected')
+      ON CONFLICT (genesis, tier, budget_seconds, author) DO UPDATE SET
+        keep = keep + excluded.keep,
+        discard = discard + excluded.discard,
+        crash = crash + excluded.crash,
+        rejected = rejected + excluded.rejected;
+  END;
+  CREATE TRIGGER records_count_delete AFTER DELETE ON records BEGIN
+    UPDATE author_counts SET
+        keep = keep - (OLD.status = 'keep'),
+        discard = discard - (OLD.status = 'discard'),
+        crash = crash - (OLD.status = 'crash'),
+        rejected = rejected - (OLD.status = 'rejected')
+      WHERE genesis = OLD.genesis AND tier = OLD.tier AND budget_seconds = OLD.budget_seconds
+        AND author = OLD.author;
+  END;
   `,
 ]

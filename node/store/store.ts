@@ -6,18 +6,26 @@
  *
  * A facade over its parts: db.ts (connection, migrations, transactions, group commit, prepared
  * statements) and the row code of each table: records.ts, own-runs.ts (this node's local facts
- * of its records), files.ts, state.ts, and board.ts (the leaderboard's queries).
+ * of its records), files.ts, state.ts, board.ts (the leaderboard's queries) and verdicts.ts (the
+ * files this node rejected or refuted itself).
  */
 import type { PublishedRun, RebaseSkip } from '../../agent/interfaces.ts'
 import type { EncodedRecord, SignedRecord } from '../../protocol/record.ts'
 import type { ExperimentFields } from '../../protocol/types.ts'
-import type { AuthorCounts, BoardRecord, LeaderboardSource } from '../leaderboard/leaderboard.ts'
+import type {
+  AuthorCounts,
+  BoardGroup,
+  BoardRecord,
+  LeaderboardSource,
+  VerdictHere,
+} from '../leaderboard/leaderboard.ts'
 import * as board from './board.ts'
 import { Db } from './db.ts'
 import * as files from './files.ts'
 import type { Counts, InsertOptions, SignedInsertOptions, StoredRecord } from './records.ts'
 import * as records from './records.ts'
 import * as state from './state.ts'
+import * as verdicts from './verdicts.ts'
 
 export { StoreSchemaError } from './db.ts'
 export { FileHashMismatchError } from './files.ts'
@@ -116,9 +124,17 @@ export class Store implements LeaderboardSource {
     return records.triedOn(this.db, genesis, parentHash)
   }
 
-  /** The lowest-val_bpb KEEP of a tier whose file and author `skip` does not name. */
-  bestKeep(genesis: string, tier: string, skip?: RebaseSkip): StoredRecord | undefined {
-    return records.bestKeep(this.db, genesis, tier, skip)
+  /**
+   * The lowest-val_bpb KEEP of a tier and budget (any budget when undefined) whose file and
+   * author `skip` does not name and whose file this node never rejected or refuted.
+   */
+  bestKeep(
+    genesis: string,
+    tier: string,
+    skip?: RebaseSkip,
+    budgetSeconds?: number,
+  ): StoredRecord | undefined {
+    return records.bestKeep(this.db, genesis, tier, skip, budgetSeconds)
   }
 
   counts(filter: { genesis?: string; author?: string } = {}): Counts {
@@ -133,28 +149,44 @@ export class Store implements LeaderboardSource {
   // ---------------------------------------------------------------------------------------
   // Leaderboard (LeaderboardSource; the SQL is in board.ts)
 
-  tiers(genesis: string): string[] {
-    return board.tiers(this.db.prepare, genesis)
+  groups(genesis: string): BoardGroup[] {
+    return board.groups(this.db.prepare, genesis)
   }
 
-  bestPerAuthor(genesis: string, tier: string, limit: number): BoardRecord[] {
-    return board.bestPerAuthor(this.db.prepare, genesis, tier, limit)
+  verdictsHere(genesis: string): VerdictHere[] {
+    return verdicts.verdictsHere(this.db.prepare, genesis)
   }
 
-  baselineValBpbs(genesis: string, tier: string): number[] {
-    return board.baselineValBpbs(this.db.prepare, genesis, tier)
+  bestPerAuthor(
+    genesis: string,
+    group: BoardGroup,
+    limit: number,
+    exclude?: readonly string[],
+  ): BoardRecord[] {
+    return board.bestPerAuthor(this.db.prepare, genesis, group, limit, exclude)
   }
 
-  keepOfFile(genesis: string, fileHash: string, tier: string): BoardRecord | undefined {
-    return board.keepOfFile(this.db.prepare, genesis, fileHash, tier)
+  keepsOfFiles(genesis: string, group: BoardGroup, fileHashes: readonly string[]): BoardRecord[] {
+    return board.keepsOfFiles(this.db.prepare, genesis, group, fileHashes)
+  }
+
+  baselineValBpbs(genesis: string, group: BoardGroup): number[] {
+    return board.baselineValBpbs(this.db.prepare, genesis, group)
+  }
+
+  keepOfFile(genesis: string, fileHash: string, group: BoardGroup): BoardRecord | undefined {
+    return board.keepOfFile(this.db.prepare, genesis, fileHash, group)
   }
 
   confirmations(genesis: string, fileHash: string, finder: string): number {
     return board.confirmations(this.db.prepare, genesis, fileHash, finder)
   }
 
-  countsByAuthor(genesis: string, tier?: string): AuthorCounts[] {
-    return board.countsByAuthor(this.db.prepare, genesis, tier)
+  countsByAuthor(
+    genesis: string,
+    filter?: { tier?: string; budgetSeconds?: number },
+  ): AuthorCounts[] {
+    return board.countsByAuthor(this.db.prepare, genesis, filter)
   }
 
   // ---------------------------------------------------------------------------------------

@@ -10,10 +10,15 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterEach, describe, expect, it } from 'vitest'
 import { oneLine, visibleControls } from '../../node/cli/text.ts'
+import { formatLeaderboard } from '../../node/leaderboard/format.ts'
 import { buildLeaderboard } from '../../node/leaderboard/leaderboard.ts'
 import { MIGRATIONS } from '../../node/store/schema.ts'
 import { Store, StoreSchemaError } from '../../node/store/store.ts'
-import type { ExperimentFields, ExperimentStatus } from '../../protocol/types.ts'
+import {
+  type ExperimentFields,
+  type ExperimentStatus,
+  RECORD_VERSION,
+} from '../../protocol/types.ts'
 
 const G = 'genesis-1'
 const stores: Store[] = []
@@ -47,6 +52,7 @@ function rec(
   const seq = (seqs.get(author) ?? 0) + 1
   seqs.set(author, seq)
   return {
+    version: RECORD_VERSION,
     genesis: G,
     author,
     seq,
@@ -55,12 +61,18 @@ function rec(
     diff: parent === file || parent === '' ? '' : `-${parent}\n+${file}\n`,
     status,
     valBpb,
+    budgetSeconds: 300,
     trainingSeconds: 300,
+    startupSeconds: 20,
+    evalSeconds: 8,
+    probeSeconds: 2,
     totalSeconds: 330,
-    numSteps: 1000,
-    totalTokens: 1_000_000,
+    numParams: 1_000_000,
     peakMemMb: 1000,
+    seed: seq,
     tier,
+    reason: status === 'crash' ? 'timeout' : status === 'rejected' ? 'non-causal' : '',
+    unsandboxed: false,
     description: `${author} ${file}`,
     createdAt: t,
     ...over,
@@ -147,14 +159,16 @@ describe('leaderboard over the store', () => {
     expect(tpu.lineage.map((r) => r.author)).toEqual(['gina'])
 
     expect(board.nodes).toEqual([
-      { author: 'alice', keep: 3, discard: 1, crash: 1, total: 5 },
-      { author: 'bob', keep: 3, discard: 0, crash: 0, total: 3 },
-      { author: 'carol', keep: 2, discard: 0, crash: 0, total: 2 },
-      { author: 'dave', keep: 0, discard: 1, crash: 1, total: 2 },
-      { author: 'erin', keep: 2, discard: 0, crash: 0, total: 2 },
-      { author: 'frank', keep: 2, discard: 0, crash: 0, total: 2 },
-      { author: 'gina', keep: 1, discard: 0, crash: 0, total: 1 },
+      { author: 'alice', keep: 3, discard: 1, crash: 1, rejected: 0, total: 5 },
+      { author: 'bob', keep: 3, discard: 0, crash: 0, rejected: 0, total: 3 },
+      { author: 'carol', keep: 2, discard: 0, crash: 0, rejected: 0, total: 2 },
+      { author: 'dave', keep: 0, discard: 1, crash: 1, rejected: 0, total: 2 },
+      { author: 'erin', keep: 2, discard: 0, crash: 0, rejected: 0, total: 2 },
+      { author: 'frank', keep: 2, discard: 0, crash: 0, rejected: 0, total: 2 },
+      { author: 'gina', keep: 1, discard: 0, crash: 0, rejected: 0, total: 1 },
     ])
+    // no node here is this store's own: nothing is listed apart
+    for (const t of board.tiers) expect(t.notRanked).toEqual([])
   })
 
   it('builds one tier, with its own counts, and caps the rows', async () => {
@@ -162,7 +176,9 @@ describe('leaderboard over the store', () => {
     for (const fields of history()) store.insertRecord(fields)
     const gpu = buildLeaderboard(store, G, { tier: 'gpu' })
     expect(gpu.tiers.map((t) => t.tier)).toEqual(['gpu'])
-    expect(gpu.nodes).toEqual([{ author: 'frank', keep: 2, discard: 0, crash: 0, total: 2 }])
+    expect(gpu.nodes).toEqual([
+      { author: 'frank', keep: 2, discard: 0, crash: 0, rejected: 0, total: 2 },
+    ])
     const top2 = buildLeaderboard(store, G, { tier: 'cpu', rows: 2 })
     expect(top2.tiers[0]?.rows.map((r) => r.author)).toEqual(['bob', 'alice'])
     expect(buildLeaderboard(store, 'nobody').tiers).toEqual([])
@@ -179,8 +195,128 @@ describe('leaderboard over the store', () => {
   })
 })
 
+describe("this node's own verdicts and budgets on the board", () => {
+  const local = {
+    commit: 'c'.repeat(40),
+    parentCommit: 'd'.repeat(40),
+    source: 'rebase',
+    logPath: '/x.log',
+    wallSeconds: 400,
+  }
+
+  /** A swarm where this node ('me') re-ran two peers' claims: one rejected, one refuted. */
+  async function swarmWithVerdicts(): Promise<Store> {
+    const store = await open()
+    seqs.clear()
+    store.setState('node_id', 'me')
+    const add = (f: ExperimentFields, opts = {}) => store.insertRecord(f, opts)
+    add(rec('alice', 'cpu', '', 'B0', 'keep', 3.0, 1))
+    add(rec('me', 'cpu', '', 'B0', 'keep', 3.05, 2))
+    // mallory's forged file claims far better than anyone; liar's claim does not reproduce
+    add(rec('mallory', 'cpu', 'B0', 'FORGED', 'keep', 1.0, 3))
+    add(rec('liar', 'cpu', 'B0', 'LIE', 'keep', 2.0, 4))
+    add(rec('alice', 'cpu', 'B0', 'F1', 'keep', 2.8, 5))
+    add(rec('bob', 'cpu', 'F1', 'F1', 'keep', 2.79, 6))
+    // this node's re-measures: the harness rejected FORGED here (local facts say so)...
+    add(rec('me', 'cpu', 'FORGED', 'FORGED', 'rejected', 0, 7, { reason: 'non-causal' }), {
+      local: { ...local, claimedBy: 'mallory', rebaseVerdict: 'rejected' },
+    })
+    // ...and LIE measured 2.9 here: refuted (no local facts: its own record, by its node id)
+    add(rec('me', 'cpu', 'LIE', 'LIE', 'discard', 2.9, 8))
+    // the same tier at a 60 s budget: ranked on its own, and FORGED claimed there too
+    add(rec('carol', 'cpu', '', 'B0', 'keep', 3.4, 9, { budgetSeconds: 60 }))
+    add(rec('carol', 'cpu', 'B0', 'F6', 'keep', 3.3, 10, { budgetSeconds: 60 }))
+    add(rec('mallory', 'cpu', 'B0', 'FORGED', 'keep', 1.1, 11, { budgetSeconds: 60 }))
+    add(
+      rec('dave', 'cpu', 'F6', 'F7', 'rejected', 0, 12, { budgetSeconds: 60, reason: 'val-text' }),
+    )
+    return store
+  }
+
+  it('never ranks a file this node rejected or refuted; lists the claims apart; budgets apart', async () => {
+    const store = await swarmWithVerdicts()
+    const board = buildLeaderboard(store, G)
+    expect(board.tiers.map((t) => [t.tier, t.budgetSeconds])).toEqual([
+      ['cpu', 60],
+      ['cpu', 300],
+    ])
+    const [short, long] = board.tiers
+    if (short === undefined || long === undefined) throw new Error('groups')
+
+    expect(long.baselineValBpb).toBeCloseTo(3.025, 10)
+    expect(long.rows.map((r) => [r.rank, r.author, r.fileHash, r.valBpb])).toEqual([
+      [1, 'bob', 'F1', 2.79],
+      [2, 'alice', 'F1', 2.8],
+      [3, 'me', 'B0', 3.05],
+    ])
+    expect(long.lineage.map((r) => `${r.author}:${r.fileHash}`)).toEqual([
+      'bob:F1',
+      'alice:F1',
+      'alice:B0',
+    ])
+    expect(
+      long.notRanked.map((r) => [r.author, r.fileHash, r.valBpb, r.here.verdict, r.here.reason]),
+    ).toEqual([
+      ['mallory', 'FORGED', 1.0, 'rejected', 'non-causal'],
+      ['liar', 'LIE', 2.0, 'refuted', ''],
+    ])
+    expect(long.notRanked[1]?.here.valBpb).toBe(2.9)
+
+    // 60 s: its own baseline and ranking; never compared with 300 s; a rejection never ranks
+    expect(short.baselineValBpb).toBe(3.4)
+    expect(short.rows.map((r) => [r.rank, r.author, r.fileHash])).toEqual([[1, 'carol', 'F6']])
+    expect(short.notRanked.map((r) => [r.author, r.fileHash, r.budgetSeconds])).toEqual([
+      ['mallory', 'FORGED', 60],
+    ])
+    expect(board.nodes.find((n) => n.author === 'me')).toEqual({
+      author: 'me',
+      keep: 1,
+      discard: 1,
+      crash: 0,
+      rejected: 1,
+      total: 3,
+    })
+    expect(board.nodes.find((n) => n.author === 'dave')).toMatchObject({ rejected: 1, total: 1 })
+
+    // one budget or one tier and budget
+    const only60 = buildLeaderboard(store, G, { budgetSeconds: 60 })
+    expect(only60.tiers.map((t) => t.budgetSeconds)).toEqual([60])
+    expect(only60.nodes.map((n) => n.author)).toEqual(['carol', 'dave', 'mallory'])
+    expect(buildLeaderboard(store, G, { tier: 'cpu', budgetSeconds: 300 }).tiers).toHaveLength(1)
+    expect(buildLeaderboard(store, G, { tier: 'gpu' }).tiers).toEqual([])
+  })
+
+  it('prints the budget, the claims not ranked here with the verdict, and rejected counts', async () => {
+    const store = await swarmWithVerdicts()
+    const text = formatLeaderboard(buildLeaderboard(store, G))
+    const lines = text.split('\n')
+    expect(lines).toContain('tier cpu  budget 60 s  baseline 3.400000')
+    expect(lines).toContain('tier cpu  budget 300 s  baseline 3.025000')
+    const long = lines.slice(lines.indexOf('tier cpu  budget 300 s  baseline 3.025000'))
+    expect(long[2]).toMatch(/^ +1 {2}2\.790000 +-0\.235000 {2}bob /)
+    const apart = long.indexOf(
+      '  not ranked: claims this node refuted or rejected when it ran the file',
+    )
+    expect(apart).toBeGreaterThan(0)
+    expect(long[apart + 1]).toMatch(/^ {6}claims +author +file +this node +description$/)
+    expect(long[apart + 2]).toMatch(
+      /^ {4}1\.000000 {2}mallory +FORGED +rejected here: non-causal +mallory FORGED$/,
+    )
+    expect(long[apart + 3]).toMatch(
+      /^ {4}2\.000000 {2}liar +LIE +refuted here \(ran 2\.900000\) {2}liar LIE$/,
+    )
+    // FORGED's 1.0 is nowhere in a ranked table
+    for (const l of lines.filter((l) => /^ +\d+ {2}\d\.\d{6}/.test(l)))
+      expect(l).not.toContain('FORGED')
+    const nodes = lines.slice(lines.indexOf('nodes'))
+    expect(nodes[1]).toMatch(/^ {2}node +keep +discard +crash +rejected +total$/)
+    expect(nodes.find((l) => l.startsWith('  me '))).toMatch(/ 1 +1 +0 +1 +3$/)
+    expect(text).not.toMatch(/ +$/m)
+  })
+})
+
 describe('store migrations', () => {
-  it('migrates a schema-1 store file and keeps its records', async () => {
+  it('migrates a schema-1 store file and keeps its records readable, out of the board', async () => {
     const path = await tempPath()
     const raw = new DatabaseSync(path)
     raw.exec(MIGRATIONS[0] ?? '')
@@ -194,11 +330,14 @@ describe('store migrations', () => {
 
     const store = new Store(path)
     stores.push(store)
+    expect(store.getRecord('r2')).toMatchObject({ version: 1, valBpb: 2.5, budgetSeconds: 0 })
+    // format-1 numbers were the train file's own: never ranked beside the harness's
     const board = buildLeaderboard(store, G)
-    expect(board.tiers[0]?.rows.map((r) => r.id)).toEqual(['r2'])
-    expect(board.tiers[0]?.lineage.map((r) => r.id)).toEqual(['r2', 'r1'])
-    // migration 3 counted the rows already there
-    expect(board.nodes).toEqual([{ author: 'alice', keep: 2, discard: 0, crash: 0, total: 2 }])
+    expect(board.tiers).toEqual([])
+    // migrations 3 and 5 counted the rows already there
+    expect(board.nodes).toEqual([
+      { author: 'alice', keep: 2, discard: 0, crash: 0, rejected: 0, total: 2 },
+    ])
     store.close()
 
     const check = new DatabaseSync(path)
@@ -210,7 +349,14 @@ describe('store migrations', () => {
       }>
     ).map((r) => r.name)
     expect(indexes).toEqual(
-      expect.arrayContaining(['records_author_best', 'records_file', 'records_signed']),
+      expect.arrayContaining([
+        'records_parent',
+        'records_best',
+        'records_author',
+        'records_author_best',
+        'records_file',
+        'records_signed',
+      ]),
     )
     const triggers = check.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all()
     expect(triggers).toHaveLength(2)

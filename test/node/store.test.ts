@@ -6,6 +6,7 @@
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { execa } from 'execa'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -15,11 +16,13 @@ import {
   NetworkStore,
   StoreSyncCursors,
 } from '../../node/store/network-store.ts'
+import { MIGRATIONS } from '../../node/store/schema.ts'
 import { localRecordId, Store } from '../../node/store/store.ts'
 import { fileHash, sha256Hex } from '../../protocol/hash.ts'
 import { type EncodedRecord, toEncodedRecord } from '../../protocol/record.ts'
 import { signRecord, verifyRecordSignature } from '../../protocol/sign.ts'
-import type { ExperimentFields } from '../../protocol/types.ts'
+import { type ExperimentFields, RECORD_VERSION } from '../../protocol/types.ts'
+import { validateRecord } from '../../protocol/validation/index.ts'
 import {
   CHILD_TEXT,
   GENESIS,
@@ -42,6 +45,7 @@ async function open(): Promise<Store> {
 
 function record(seq: number, over: Partial<ExperimentFields> = {}): ExperimentFields {
   return {
+    version: RECORD_VERSION,
     genesis: 'g1',
     author: 'alice',
     seq,
@@ -50,12 +54,18 @@ function record(seq: number, over: Partial<ExperimentFields> = {}): ExperimentFi
     diff: '',
     status: 'discard',
     valBpb: 2 + seq / 100,
+    budgetSeconds: 60,
     trainingSeconds: 60,
+    startupSeconds: 3.5,
+    evalSeconds: 4.25,
+    probeSeconds: 1.5,
     totalSeconds: 70,
-    numSteps: 100,
-    totalTokens: 1000,
+    numParams: 123_456,
     peakMemMb: 0,
+    seed: 1000 + seq,
     tier: 'cpu-2c',
+    reason: '',
+    unsandboxed: false,
     description: `experiment ${seq}`,
     createdAt: 1000 + seq,
     ...over,
@@ -88,7 +98,7 @@ describe('Store', () => {
     const store = await open()
     const rec = record(1, { fileHash: 'not-the-hash' })
     expect(() => store.insertRecord(rec, { local, fileText: 'x = 1\n' })).toThrow(/hashes to/)
-    expect(store.counts()).toEqual({ keep: 0, discard: 0, crash: 0, total: 0 })
+    expect(store.counts()).toEqual({ keep: 0, discard: 0, crash: 0, rejected: 0, total: 0 })
     expect(store.ownRuns('alice')).toEqual([])
   })
 
@@ -96,7 +106,12 @@ describe('Store', () => {
     const store = await open()
     store.insertRecord(record(1, { status: 'keep', valBpb: 2.5 }))
     store.insertRecord(record(2, { status: 'keep', valBpb: 2.4, parentHash: 'f1' }))
-    store.insertRecord(record(3, { status: 'crash', valBpb: 0, parentHash: 'f2' }))
+    store.insertRecord(
+      record(3, { status: 'crash', reason: 'timeout', valBpb: 0, parentHash: 'f2' }),
+    )
+    store.insertRecord(
+      record(4, { status: 'rejected', reason: 'non-causal', valBpb: 0, parentHash: 'f2' }),
+    )
     store.insertRecord(
       record(1, { author: 'bob', status: 'keep', valBpb: 2.3, tier: 'cuda-h100-80g' }),
     )
@@ -107,9 +122,13 @@ describe('Store', () => {
       'bob1',
       'bob2',
     ])
+    expect(store.triedOn('g1', 'f2').map((r) => r.reason)).toEqual(['timeout', 'non-causal'])
     expect(store.bestKeep('g1', 'cpu-2c')?.valBpb).toBe(2.4)
+    expect(store.bestKeep('g1', 'cpu-2c', undefined, 60)?.valBpb).toBe(2.4)
+    expect(store.bestKeep('g1', 'cpu-2c', undefined, 300)).toBeUndefined()
     expect(store.bestKeep('g1', 'cuda-h100-80g')?.author).toBe('bob')
-    expect(store.bestPerAuthor('g1', 'cpu-2c', 20).map((r) => [r.author, r.valBpb])).toEqual([
+    const cpu60 = { tier: 'cpu-2c', budgetSeconds: 60 }
+    expect(store.bestPerAuthor('g1', cpu60, 20).map((r) => [r.author, r.valBpb])).toEqual([
       ['alice', 2.4],
       ['bob', 2.45],
     ])
@@ -117,13 +136,14 @@ describe('Store', () => {
       keep: 2,
       discard: 0,
       crash: 1,
-      total: 3,
+      rejected: 1,
+      total: 4,
     })
     expect(store.maxSeq('alice')).toBe(9) // seq is per author, across games
     expect(store.maxSeq('nobody')).toBe(0)
-    const page1 = store.recordsSince(0, 4)
-    expect(page1.records).toHaveLength(4)
-    const page2 = store.recordsSince(page1.cursor, 4)
+    const page1 = store.recordsSince(0, 5)
+    expect(page1.records).toHaveLength(5)
+    const page2 = store.recordsSince(page1.cursor, 5)
     expect(page2.records.map((r) => r.seq)).toEqual([2, 9])
     expect(store.recordsSince(page2.cursor).records).toEqual([])
     expect(store.recordsSince(0, 10, 'other').records).toHaveLength(1)
@@ -165,9 +185,11 @@ describe('Store', () => {
       for (let seq = 1; ; seq++) {
         const text = 'X = ' + seq + '\\n'
         const fileHash = createHash('sha256').update(text).digest('hex')
-        store.insertRecord({ genesis: 'g', author: 'a', seq, parentHash: '', fileHash, diff: 'd'.repeat(4096),
-          status: 'discard', valBpb: 2, trainingSeconds: 1, totalSeconds: 1, numSteps: 1, totalTokens: 1,
-          peakMemMb: 0, tier: 't', description: 'x', createdAt: seq }, { fileText: text, local })
+        store.insertRecord({ version: 2, genesis: 'g', author: 'a', seq, parentHash: '', fileHash,
+          diff: 'd'.repeat(4096), status: 'discard', valBpb: 2, budgetSeconds: 1, trainingSeconds: 1,
+          startupSeconds: 0, evalSeconds: 0, probeSeconds: 0, totalSeconds: 1, numParams: 1,
+          peakMemMb: 0, seed: seq, tier: 't', reason: '', unsandboxed: false, description: 'x',
+          createdAt: seq }, { fileText: text, local })
         process.stdout.write(seq + '\\n')
       }
     `
@@ -206,6 +228,189 @@ async function writerAndReader() {
   const key = await generateKeyPair('Ed25519')
   return { store, reader, net: new NetworkStore(store, GENESIS), key }
 }
+
+describe('rejected records and budgets', () => {
+  it('round-trips a rejected record with its reason through sign, validate, store and sync', async () => {
+    const store = await open()
+    const net = new NetworkStore(store, GENESIS)
+    const key = await generateKeyPair('Ed25519')
+    const fields = makeFields(key, {
+      status: 'rejected',
+      reason: 'non-causal',
+      valBpb: 0,
+      evalSeconds: 6.5,
+      probeSeconds: 2.25,
+      unsandboxed: true,
+      seed: 2 ** 32 - 1,
+    })
+    const signed = await signRecord(fields, key)
+    const valid = await validateRecord(signed.bytes, { genesis: GENESIS })
+    expect(net.add(valid)).toBe(true)
+    const held = store.getRecord(signed.id)
+    expect(held).toMatchObject({ ...fields, signature: signed.record.signature })
+    // served by sync as it travelled: the same bytes, so the same id, and it verifies
+    const page = net.recordsSince(0, 10)
+    expect(page.records).toHaveLength(1)
+    const [served] = page.records
+    if (served === undefined) throw new Error('not served')
+    expect(toEncodedRecord(served).id).toBe(signed.id)
+    expect(await verifyRecordSignature(served)).toBe(true)
+    expect(store.counts({ genesis: GENESIS })).toEqual({
+      keep: 0,
+      discard: 0,
+      crash: 0,
+      rejected: 1,
+      total: 1,
+    })
+    // never a best, never ranked
+    expect(store.bestKeep(GENESIS, 'cpu-2c', undefined, 60)).toBeUndefined()
+  })
+
+  it('bestKnown ranks within a budget and never returns a file this node rejected or refuted', async () => {
+    const store = await open()
+    const view = new SoloSwarmView(store, 'g1')
+    store.setState('node_id', 'me')
+    const none = { files: new Set<string>(), authors: new Set<string>() }
+    // peers' KEEPs at two budgets: 60 s and 300 s never compete
+    store.insertRecord(record(1, { author: 'bob', status: 'keep', valBpb: 2.1, fileHash: 'FB' }))
+    store.insertRecord(record(2, { author: 'bob', status: 'keep', valBpb: 2.2, fileHash: 'FC' }))
+    store.insertRecord(record(3, { author: 'bob', status: 'keep', valBpb: 2.3, fileHash: 'FD' }))
+    store.insertRecord(record(1, { author: 'eve', status: 'keep', valBpb: 1.0, fileHash: 'FE' }))
+    store.insertRecord(
+      record(1, {
+        author: 'carl',
+        status: 'keep',
+        valBpb: 0.9,
+        fileHash: 'FL',
+        budgetSeconds: 300,
+      }),
+    )
+    expect((await view.bestKnown('cpu-2c', undefined, none, 60))?.fileHash).toBe('FE')
+    expect((await view.bestKnown('cpu-2c', undefined, none, 300))?.fileHash).toBe('FL')
+    expect(await view.bestKnown('cpu-2c', undefined, none, 30)).toBeUndefined()
+    // no budget: any budget of the tier (a caller from before budgets)
+    expect((await view.bestKnown('cpu-2c'))?.fileHash).toBe('FL')
+
+    // this node re-measured eve's FE: the harness rejected it here (no local facts: its own
+    // record synced back, known as its own by the node id)
+    store.insertRecord(
+      record(1, {
+        author: 'me',
+        parentHash: 'FE',
+        fileHash: 'FE',
+        status: 'rejected',
+        reason: 'non-causal',
+        valBpb: 0,
+      }),
+    )
+    expect((await view.bestKnown('cpu-2c', undefined, none, 60))?.fileHash).toBe('FB')
+    // ...and refuted bob's FB (its local facts say so)
+    store.insertRecord(
+      record(2, { author: 'me', parentHash: 'FB', fileHash: 'FB', status: 'discard', valBpb: 2.5 }),
+      { local: { ...local, claimedBy: 'bob', rebaseVerdict: 'refuted' } },
+    )
+    expect((await view.bestKnown('cpu-2c', undefined, none, 60))?.fileHash).toBe('FC')
+    // a re-measure that reproduced the claim but did not beat this node's best refutes nothing
+    store.insertRecord(
+      record(3, { author: 'me', parentHash: 'FC', fileHash: 'FC', status: 'discard', valBpb: 2.2 }),
+      { local: { ...local, claimedBy: 'bob', rebaseVerdict: 'not-better-here' } },
+    )
+    expect((await view.bestKnown('cpu-2c', undefined, none, 60))?.fileHash).toBe('FC')
+    // a solo run (another author id, with local facts) rejected FC here too
+    store.insertRecord(
+      record(1, {
+        author: 'local-0123456789abcdef',
+        parentHash: 'FA',
+        fileHash: 'FC',
+        status: 'rejected',
+        reason: 'val-text',
+        valBpb: 0,
+      }),
+      { local },
+    )
+    expect((await view.bestKnown('cpu-2c', undefined, none, 60))?.fileHash).toBe('FD')
+    expect(store.verdictsHere('g1').map((v) => [v.fileHash, v.verdict, v.reason])).toEqual([
+      ['FE', 'rejected', 'non-causal'],
+      ['FB', 'refuted', ''],
+      ['FC', 'rejected', 'val-text'],
+    ])
+  })
+})
+
+describe('migration to record format 2 (schema 5)', () => {
+  it('migrates a schema-4 store: old rows readable as format 1, idx and local facts kept', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'loopnet-migrate-')), 'store.sqlite')
+    const raw = new DatabaseSync(path)
+    for (const m of MIGRATIONS.slice(0, 4)) raw.exec(m)
+    raw.exec('PRAGMA user_version = 4')
+    const insert = raw.prepare(`INSERT INTO records (id, genesis, author, seq, parent_hash,
+        file_hash, diff, status, val_bpb, training_seconds, total_seconds, num_steps,
+        total_tokens, peak_mem_mb, tier, description, created_at, signature, received_at)
+      VALUES (?, 'g0', 'alice', ?, ?, ?, '', ?, ?, 60, 70, 300, 1000, 512, 'cpu-2c', ?, ?, ?, ?)`)
+    insert.run('r1', 1, '', 'B0', 'keep', 3.0, 'baseline', 1, null, 1)
+    insert.run('r2', 2, 'B0', 'F1', 'crash', 0, 'oom', 2, Uint8Array.from([1, 2, 3]), 2)
+    insert.run('r3', 3, 'F1', 'F2', 'discard', 3.1, 'gone', 3, null, 3)
+    raw.exec("DELETE FROM records WHERE id = 'r3'") // idx 3 was used once: never again
+    raw
+      .prepare(`INSERT INTO local_runs (record_id, commit_hash, parent_commit, source, log_path,
+          wall_seconds, crash_reason) VALUES ('r2', 'c', 'p', 'builtin', '/l', 71, 'oom')`)
+      .run()
+    raw.close()
+
+    const store = new Store(path)
+    stores.push(store)
+    expect(store.getRecord('r1')).toMatchObject({
+      idx: 1,
+      version: 1,
+      status: 'keep',
+      valBpb: 3,
+      budgetSeconds: 0,
+      trainingSeconds: 60,
+      startupSeconds: 0,
+      numParams: 0,
+      peakMemMb: 512,
+      seed: 0,
+      reason: '',
+      unsandboxed: false,
+      description: 'baseline',
+    })
+    expect(store.getRecord('r1')).not.toHaveProperty('numSteps')
+    expect(store.ownRuns('alice')).toMatchObject([
+      { id: 'r2', fields: { status: 'crash', version: 1 }, local: { crashReason: 'oom' } },
+    ])
+    expect(store.counts()).toEqual({ keep: 1, discard: 0, crash: 1, rejected: 0, total: 2 })
+    // format-1 rows: never served by sync (their signature covers format-1 bytes), never ranked
+    expect(store.signedRecordsSince('g0', 0, 10).records).toEqual([])
+    expect(store.groups('g0')).toEqual([])
+    // a new record continues after every idx ever used; counts and triggers count rejections
+    const { id } = store.insertRecord(
+      record(4, { genesis: 'g0', status: 'rejected', reason: 'output-flood', valBpb: 0 }),
+    )
+    expect(store.getRecord(id)?.idx).toBe(4)
+    expect(store.countsByAuthor('g0')).toEqual([
+      { author: 'alice', keep: 1, discard: 0, crash: 1, rejected: 1, total: 3 },
+    ])
+    expect(store.groups('g0')).toEqual([{ tier: 'cpu-2c', budgetSeconds: 60 }])
+    store.close()
+
+    const check = new DatabaseSync(path)
+    expect(check.prepare('PRAGMA user_version').get()).toEqual({ user_version: MIGRATIONS.length })
+    expect(check.prepare('PRAGMA foreign_key_check').all()).toEqual([])
+    const columns = (
+      check.prepare('PRAGMA table_info(records)').all() as Array<{ name: string }>
+    ).map((c) => c.name)
+    expect(columns).toEqual(
+      expect.arrayContaining(['version', 'budget_seconds', 'reason', 'unsandboxed', 'num_params']),
+    )
+    expect(columns).not.toContain('num_steps')
+    expect(columns).not.toContain('total_tokens')
+    // a status format 1 did not have is now allowed, one nobody has is not
+    expect(() => check.exec(`UPDATE records SET status = 'nonsense' WHERE id = 'r1'`)).toThrow(
+      /CHECK constraint/,
+    )
+    check.close()
+  })
+})
 
 describe('NetworkStore', () => {
   it('adds a signed record once; a second record of the same (author, seq) is refused', async () => {
