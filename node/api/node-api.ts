@@ -173,10 +173,11 @@ export function findDiff(store: NodeApiStore, hashOrPrefix: string): DiffAnswer 
 export function createNodeApi(init: NodeApiInit): NodeApi {
   const { store, genesis } = init
   return {
-    leaderboard: (tier, rows) =>
+    leaderboard: (tier, rows, budgetSeconds) =>
       buildLeaderboard(store, genesis, {
         ...(tier !== undefined ? { tier } : {}),
         ...(rows !== undefined ? { rows } : {}),
+        ...(budgetSeconds !== undefined ? { budgetSeconds } : {}),
       }),
     records: (since, limit) => {
       const page = store.recordsSince(since, limit, genesis)

@@ -17,7 +17,12 @@ export const API_FILE = 'api.json'
  * error's status and a body {error: <class name>, message}.
  */
 export interface NodeApi {
-  leaderboard(tier: string | undefined, rows: number | undefined): unknown
+  /** The board of every (tier, budget) group, or of one tier, one budget, or both. */
+  leaderboard(
+    tier: string | undefined,
+    rows: number | undefined,
+    budgetSeconds?: number | undefined,
+  ): unknown
   records(since: number, limit: number): unknown
   status(): unknown
   /** One record by id or unique id prefix, with its train file. */
@@ -148,7 +153,13 @@ function route(api: NodeApi, url: URL): [number, unknown] {
       // safe integers only: SQLite refuses a LIMIT of 1e20 (a 500, not a 400)
       if (rows !== undefined && (!Number.isSafeInteger(rows) || rows <= 0))
         return [400, { error: 'BadRequest', message: 'rows must be a positive integer' }]
-      return [200, api.leaderboard(q.get('tier') ?? undefined, rows)]
+      const budget = q.get('budget') === null ? undefined : Number(q.get('budget'))
+      if (budget !== undefined && !(Number.isFinite(budget) && budget > 0))
+        return [
+          400,
+          { error: 'BadRequest', message: 'budget must be a positive number of seconds' },
+        ]
+      return [200, api.leaderboard(q.get('tier') ?? undefined, rows, budget)]
     }
     case '/records': {
       const since = Number(q.get('since') ?? 0)

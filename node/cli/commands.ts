@@ -47,7 +47,8 @@ export const commands: Record<string, CommandEntry> = {
     load: async () => (await import('./commands/status.ts')).default,
   },
   leaderboard: {
-    summary: "show the swarm's leaderboard per tier, the best file's lineage and per-node counts",
+    summary:
+      "show the swarm's leaderboard per tier and budget, the best file's lineage and per-node counts",
     load: async () => (await import('./commands/leaderboard.ts')).default,
   },
   show: {

@@ -1,9 +1,17 @@
 /**
- * The leaderboard as text for a terminal: per tier a ranked table and the lineage of the best
- * file, then experiment counts per node. Pure: the same Leaderboard gives the same bytes.
+ * The leaderboard as text for a terminal: per tier and budget a ranked table, the lineage of
+ * the best file and the claims this node refuted or rejected (never ranked), then experiment
+ * counts per node. Pure: the same Leaderboard gives the same bytes.
  */
 import { oneLine, shortAuthor, shortHash, table } from '../cli/text.ts'
-import type { AuthorCounts, BoardRecord, Leaderboard, TierBoard } from './leaderboard.ts'
+import type {
+  AuthorCounts,
+  BoardRecord,
+  Leaderboard,
+  NotRankedRow,
+  TierBoard,
+  VerdictHere,
+} from './leaderboard.ts'
 
 function bpb(v: number): string {
   return v.toFixed(6)
@@ -46,15 +54,46 @@ function lineage(chain: readonly BoardRecord[]): string[] {
   return lines
 }
 
+/** A budget as the heading prints it: 300 s, 0.5 s. */
+export function budget(seconds: number): string {
+  return `${Number(seconds.toFixed(3))} s`
+}
+
+/** What this node found when it ran the file itself. */
+export function verdictText(here: VerdictHere): string {
+  return here.verdict === 'rejected'
+    ? `rejected here: ${oneLine(here.reason)}`
+    : `refuted here (ran ${bpb(here.valBpb)})`
+}
+
+function notRankedTable(rows: readonly NotRankedRow[]): string[] {
+  return table(
+    ['claims', 'author', 'file', 'this node', 'description'],
+    rows.map((r) => [
+      bpb(r.valBpb),
+      shortAuthor(r.author),
+      shortHash(r.fileHash),
+      verdictText(r.here),
+      oneLine(r.description),
+    ]),
+    new Set([0]),
+  )
+}
+
 function nodesTable(nodes: readonly AuthorCounts[]): string[] {
   const rows = nodes.map((n) => [
     shortAuthor(n.author),
     String(n.keep),
     String(n.discard),
     String(n.crash),
+    String(n.rejected),
     String(n.total),
   ])
-  return table(['node', 'keep', 'discard', 'crash', 'total'], rows, new Set([1, 2, 3, 4]))
+  return table(
+    ['node', 'keep', 'discard', 'crash', 'rejected', 'total'],
+    rows,
+    new Set([1, 2, 3, 4, 5]),
+  )
 }
 
 export function formatLeaderboard(board: Leaderboard): string {
@@ -66,14 +105,17 @@ export function formatLeaderboard(board: Leaderboard): string {
   }
   for (const tier of board.tiers) {
     const base = tier.baselineValBpb === undefined ? 'no baseline yet' : bpb(tier.baselineValBpb)
-    out.push('', `tier ${tier.tier}  baseline ${base}`)
-    if (tier.rows.length === 0) {
-      out.push('  no kept experiments in this tier yet')
-      continue
+    out.push('', `tier ${tier.tier}  budget ${budget(tier.budgetSeconds)}  baseline ${base}`)
+    if (tier.rows.length === 0) out.push('  no kept experiments in this tier and budget yet')
+    else {
+      out.push(...tierTable(tier).map((l) => `  ${l}`))
+      out.push('', `  lineage of the best (newest first):`)
+      out.push(...lineage(tier.lineage).map((l) => `    ${l}`))
     }
-    out.push(...tierTable(tier).map((l) => `  ${l}`))
-    out.push('', `  lineage of the best (newest first):`)
-    out.push(...lineage(tier.lineage).map((l) => `    ${l}`))
+    if (tier.notRanked.length > 0) {
+      out.push('', '  not ranked: claims this node refuted or rejected when it ran the file')
+      out.push(...notRankedTable(tier.notRanked).map((l) => `    ${l}`))
+    }
   }
   out.push('', 'nodes')
   out.push(...nodesTable(board.nodes).map((l) => `  ${l}`))

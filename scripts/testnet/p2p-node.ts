@@ -26,7 +26,8 @@ import { SwarmSink } from '../../node/swarm.ts'
 import { MAX_DIFF_BYTES } from '../../protocol/constants.ts'
 import { fileHash, sha256Hex } from '../../protocol/hash.ts'
 import { encodeRecord, signingBytes } from '../../protocol/record.ts'
-import type { ExperimentFields } from '../../protocol/types.ts'
+import { type ExperimentFields, RECORD_VERSION } from '../../protocol/types.ts'
+import { encodeV1Record } from '../../test/fixtures/p2p/records.ts'
 
 const { values } = parseArgs({
   options: {
@@ -136,6 +137,7 @@ let seq = 0
 function benchFields(size: number, overrides: Partial<ExperimentFields> = {}): ExperimentFields {
   seq = Math.max(seq, store.lastSeq(node.peerId) ?? 0) + 1
   return {
+    version: RECORD_VERSION,
     genesis: node.genesis,
     author: node.peerId,
     seq,
@@ -145,12 +147,18 @@ function benchFields(size: number, overrides: Partial<ExperimentFields> = {}): E
     diff: '+'.repeat(size),
     status: 'discard',
     valBpb: 1.5,
+    budgetSeconds: 60,
     trainingSeconds: 60,
+    startupSeconds: 2,
+    evalSeconds: 5,
+    probeSeconds: 2,
     totalSeconds: 70,
-    numSteps: 100,
-    totalTokens: 100_000,
+    numParams: 1_000_000,
     peakMemMb: 100,
+    seed: seq,
     tier: 'cpu-2c',
+    reason: '',
+    unsandboxed: false,
     description: 'testnet record',
     createdAt: Date.now(),
     ...overrides,
@@ -176,6 +184,14 @@ async function badRecord(kind: string, parentHash?: string): Promise<Uint8Array>
       const fields = benchFields(64, { genesis: sha256Hex('some other swarm') })
       return encodeRecord({ ...fields, signature: await privateKey.sign(signingBytes(fields)) })
     }
+    case 'format-1': {
+      // a record as a loopnet of format 1 signed it (num_steps, total_tokens, signature in 17)
+      const v1 = { ...benchFields(64), status: 'discard' as const, numSteps: 100, totalTokens: 1e5 }
+      return encodeV1Record(v1, await privateKey.sign(encodeV1Record(v1)))
+    }
+    case 'over-budget':
+      // a keep that trained 90 s on a 60 s budget: the harness would have rejected it
+      return signed(benchFields(64, { status: 'keep', trainingSeconds: 90, totalSeconds: 100 }))
     case 'bad-signature': {
       const fields = benchFields(64)
       const signature = Uint8Array.from(await privateKey.sign(signingBytes(fields)))

@@ -19,7 +19,11 @@ import { API_FILE, ApiServer } from '../../node/api/server.ts'
 import { buildLeaderboard } from '../../node/leaderboard/leaderboard.ts'
 import { Store } from '../../node/store/store.ts'
 import { sha256Hex } from '../../protocol/hash.ts'
-import type { ExperimentFields, ExperimentStatus } from '../../protocol/types.ts'
+import {
+  type ExperimentFields,
+  type ExperimentStatus,
+  RECORD_VERSION,
+} from '../../protocol/types.ts'
 
 const bin = fileURLToPath(new URL('../../bin/loopnet.js', import.meta.url))
 const G = sha256Hex('leaderboard-cli genesis')
@@ -59,6 +63,7 @@ function buildHistory(store: Store): Record<string, string> {
     seq.set(author, s)
     t += 60_000
     const fields: ExperimentFields = {
+      version: RECORD_VERSION,
       genesis: G,
       author,
       seq: s,
@@ -70,12 +75,18 @@ function buildHistory(store: Store): Record<string, string> {
           : createPatch('train.py', parent, text, '', ''),
       status,
       valBpb,
+      budgetSeconds: 60,
       trainingSeconds: 60,
+      startupSeconds: 4.5,
+      evalSeconds: 5.25,
+      probeSeconds: 1.5,
       totalSeconds: 71.5,
-      numSteps: 300,
-      totalTokens: 1_200_000,
+      numParams: 3_407_872,
       peakMemMb: 812,
+      seed: 4242,
       tier: 'cpu-2c',
+      reason: '',
+      unsandboxed: false,
       description,
       createdAt: t,
       ...over,
@@ -90,9 +101,17 @@ function buildHistory(store: Store): Record<string, string> {
   add('b1', BOB, BASE, B1, 'keep', 1.48, 'wider model', { diff: '' })
   add('a2', ALICE, A1, A2, 'keep', 1.41, 'deeper model')
   add('c1', CAROL, A2, C1, 'discard', 1.43, 'learning rate 0.05')
-  add('b2', BOB, B1, B2, 'crash', 0, 'OOM: width 4096')
+  add('b2', BOB, B1, B2, 'crash', 0, 'OOM: width 4096', { reason: 'exit-code' })
   add('carolRemeasure', CAROL, A2, A2, 'keep', 1.412, 'confirm deeper model')
-  add('dave', 'dave', undefined, BASE, 'keep', 1.2, 'baseline', { tier: 'cuda-h100-80g' })
+  add('dave', 'dave', undefined, BASE, 'keep', 1.2, 'baseline', {
+    tier: 'cuda-h100-80g',
+    budgetSeconds: 300,
+  })
+  // this store is carol's: her harness rejected bob's wider model when she re-ran it
+  store.setState('node_id', CAROL)
+  add('carolRejects', CAROL, B1, B1, 'rejected', 0, 'wider model, run here', {
+    reason: 'non-causal',
+  })
   return ids
 }
 
@@ -104,6 +123,7 @@ const VIEWS: string[][] = [
   ['leaderboard'],
   ['leaderboard', '--json'],
   ['leaderboard', '--tier', 'cpu-2c', '--rows', '2'],
+  ['leaderboard', '--budget', '300'],
 ]
 
 beforeAll(async () => {
@@ -148,8 +168,8 @@ describe('loopnet leaderboard with no node running', () => {
   it('prints per-tier tables, the lineage of the best and per-node counts', () => {
     const text = offline.get('leaderboard')?.stdout ?? ''
     expect(text).toContain(`genesis ${G.slice(0, 12)}`)
-    expect(text).toContain('tier cpu-2c  baseline 1.510000')
-    expect(text).toContain('tier cuda-h100-80g  baseline 1.200000')
+    expect(text).toContain('tier cpu-2c  budget 60 s  baseline 1.510000')
+    expect(text).toContain('tier cuda-h100-80g  budget 300 s  baseline 1.200000')
     const lines = text.split('\n')
     const row1 = lines.find((l) => l.trimStart().startsWith('1  1.410000'))
     expect(row1).toBeDefined()
@@ -163,11 +183,34 @@ describe('loopnet leaderboard with no node running', () => {
     expect(lineage[2]).toContain(h(A2).slice(0, 12))
     expect(lineage[3]).toContain(h(A1).slice(0, 12))
     expect(lineage[4]).toMatch(/^ {4}\S+ {2}1\.500000 {2}12D3Ko…ceAlic {2}baseline$/)
-    // node counts: bob 2 keep, 0 discard, 1 crash
+    // bob's wider model (1.48) was rejected here when carol re-ran it: listed apart, and
+    // bob's rank is his baseline's
+    const apart = lines.indexOf(
+      '  not ranked: claims this node refuted or rejected when it ran the file',
+    )
+    expect(apart).toBeGreaterThan(0)
+    expect(lines[apart + 2]).toMatch(
+      new RegExp(
+        `^ {4}1\\.480000 {2}12D3Ko…bBobBo {2}${h(B1).slice(0, 12)} {2}rejected here: non-causal {2}wider model$`,
+      ),
+    )
+    const bobRow = lines.find((l) => /^ +3 {2}/.test(l))
+    expect(bobRow).toMatch(/^ +3 {2}1\.520000 .*12D3Ko…bBobBo/)
+    // node counts: bob 2 keep, 0 discard, 1 crash, 0 rejected; carol 1 rejected
     const nodes = lines.slice(lines.indexOf('nodes'))
-    expect(nodes.find((l) => l.includes('12D3Ko…bBobBo'))).toMatch(/ 2 +0 +1 +3$/)
-    expect(nodes.find((l) => l.includes('carol'))).toMatch(/ 2 +1 +0 +3$/)
+    expect(nodes[1]).toMatch(/^ {2}node +keep +discard +crash +rejected +total$/)
+    expect(nodes.find((l) => l.includes('12D3Ko…bBobBo'))).toMatch(/ 2 +0 +1 +0 +3$/)
+    expect(nodes.find((l) => l.includes('carol'))).toMatch(/ 2 +1 +0 +1 +4$/)
     expect(text).not.toMatch(/ +$/m) // no trailing blanks
+  })
+
+  it('--budget shows one budget: results of different budgets are never ranked together', async () => {
+    const text = offline.get('leaderboard --budget 300')?.stdout ?? ''
+    expect(text).toContain('tier cuda-h100-80g  budget 300 s  baseline 1.200000')
+    expect(text).not.toContain('cpu-2c')
+    const bad = await cli(['leaderboard', '--budget', '0', '--data-dir', dataDir])
+    expect(bad.exitCode).toBe(2)
+    expect(bad.stderr).toContain("--budget must be a positive number of seconds, got '0'")
   })
 
   it('--tier and --rows narrow the board', () => {
@@ -208,6 +251,7 @@ async function storeWithBaselines(
     for (const { seq, id, createdAt } of records)
       store.insertRecord(
         {
+          version: RECORD_VERSION,
           genesis: G,
           author: 'erin',
           seq,
@@ -216,12 +260,18 @@ async function storeWithBaselines(
           diff: '',
           status: 'keep',
           valBpb: 1.5,
+          budgetSeconds: 1,
           trainingSeconds: 1,
+          startupSeconds: 0,
+          evalSeconds: 0,
+          probeSeconds: 0,
           totalSeconds: 1,
-          numSteps: 1,
-          totalTokens: 1,
+          numParams: 1,
           peakMemMb: 1,
+          seed: 1,
           tier: 'cpu-2c',
+          reason: '',
+          unsandboxed: false,
           description: 'baseline',
           createdAt,
         },
@@ -246,6 +296,14 @@ describe('loopnet show and diff', () => {
     expect(full.stdout.endsWith(`--- train file ${h(A2)} (3 lines) ---\n${A2.trimEnd()}`)).toBe(
       true,
     )
+    // every phase the harness measured, the model, the seed, the sandbox; no steps or tokens
+    expect(full.stdout).toContain('tier        cpu-2c, budget 60 s')
+    expect(full.stdout).toContain(
+      'seconds     training 60.0 s, startup 4.5 s, eval 5.3 s, probes 1.5 s, total 71.5 s',
+    )
+    expect(full.stdout).toContain('model       3,407,872 params, peak 812 MB, seed 4242')
+    expect(full.stdout).toContain('sandbox     yes')
+    expect(full.stdout).not.toMatch(/steps|tokens/)
     const prefix = await cli(['show', id.slice(0, 10), '--data-dir', dataDir])
     expect(prefix.stdout).toBe(full.stdout)
 
@@ -267,7 +325,23 @@ describe('loopnet show and diff', () => {
     expect(text).toContain('made by (2):')
     expect(text).toContain('re-measure confirm deeper model')
     expect(text).toContain('used as parent by (1):')
-    expect(text).toContain('discard  1.430000  cpu-2c  learning rate 0.05')
+    expect(text).toContain('discard  1.430000  cpu-2c 60 s  learning rate 0.05')
+  })
+
+  it('shows a rejected record and the records of a file with their reasons', async () => {
+    const rejected = await cli(['show', ids.carolRejects ?? '', '--data-dir', dataDir])
+    expect(rejected.exitCode).toBe(0)
+    expect(rejected.stdout).toContain('kind        re-measure, rejected (non-causal)')
+    expect(rejected.stdout).toContain('val_bpb     none (rejected: never scored)')
+    const file = await cli(['show', h(B1), '--data-dir', dataDir])
+    expect(file.stdout).toContain('made by (2):')
+    const lines = file.stdout.split('\n')
+    expect(lines).toContain(
+      `  ${ids.carolRejects?.slice(0, 12)}  carol #4  rejected (non-causal)         -  cpu-2c 60 s  re-measure wider model, run here`,
+    )
+    expect(lines).toContain(
+      `  ${ids.b2?.slice(0, 12)}  12D3Ko…bBobBo #3  crash (exit-code)         -  cpu-2c 60 s  OOM: width 4096`,
+    )
   })
 
   it('diff prints the unified diff that turns the parent into the file', async () => {
@@ -416,6 +490,10 @@ describe('with a node API running', () => {
     expect(rebound).toBe(403)
     await expect(getJson(url, '/leaderboard?rows=0')).rejects.toMatchObject({ status: 400 })
     await expect(getJson(url, '/leaderboard?rows=1e20')).rejects.toMatchObject({ status: 400 })
+    await expect(getJson(url, '/leaderboard?budget=-1')).rejects.toMatchObject({ status: 400 })
+    expect(await getJson(url, '/leaderboard?budget=300')).toMatchObject({
+      tiers: [{ tier: 'cuda-h100-80g', budgetSeconds: 300 }],
+    })
     await expect(getJson(url, '/records?since=1e20')).rejects.toMatchObject({ status: 400 })
     expect(await getJson(url, '/leaderboard?rows=1&tier=cpu-2c')).toMatchObject({
       tiers: [{ tier: 'cpu-2c', rows: [{ rank: 1, fileHash: h(A2) }] }],

@@ -24,6 +24,7 @@ import { SYNC_PAGE_BYTES } from '../../protocol/constants.ts'
 import { fileHash } from '../../protocol/hash.ts'
 import { decodeRecord } from '../../protocol/record.ts'
 import { signRecord } from '../../protocol/sign.ts'
+import { resultsTopic } from '../../protocol/topic.ts'
 import { CHILD_TEXT, GENESIS, makeFields, PARENT_TEXT } from '../fixtures/p2p/records.ts'
 
 let dir: string
@@ -57,7 +58,7 @@ describe('gossip verdicts and scoring', () => {
   })
 
   it('one invalid record puts even a long-standing peer below the gossip threshold', () => {
-    const topic = '/loopnet/g/results/1'
+    const topic = resultsTopic('g')
     const params = createPeerScoreParams(peerScoreParams({ topic, localSwarm: true }))
     expect(() => validatePeerScoreParams(params)).not.toThrow()
     const t = params.topics[topic]
@@ -173,6 +174,11 @@ describe("the network view of 'loopnet start'", () => {
     const detach = attachNetworkView(node, 'plain', (text) => lines.push(text))
     // clear the screen, retitle the terminal, then a fake log line of our own
     const hostile = 'tweak lr\u001b[2J\u001b]0;pwned\u0007\nloopnet: rebase adopted 0123'
+    const rejected = await signRecord(
+      makeFields(key, { seq: 2, status: 'rejected', reason: 'non-causal', valBpb: 0 }),
+      key,
+    )
+    node.safeDispatch('record', { ...rejected, via: 'sync', from: 'peer' })
     const record = await signRecord(makeFields(key, { description: hostile }), key)
     node.safeDispatch('record', { ...record, via: 'gossip', from: 'peer' })
     node.safeDispatch('record:invalid', {
@@ -188,6 +194,8 @@ describe("the network view of 'loopnet start'", () => {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
     expect(printed.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
     expect(printed).toContain('tweak lr')
+    // a rejection shows its reason where a score would be
+    expect(lines.at(-3)).toMatch(/ #2 rejected \(non-causal\) double the learning rate \(sync\)\n$/)
     sqlite.close()
   })
 })

@@ -172,7 +172,7 @@ describe('loopnet swarm on loopback', () => {
     expect(resync.added).toBe(0)
   })
 
-  it('drops bad records (lying file hash, oversized diff, bad signature, wrong genesis, garbage) unstored and scores the sender negative', async () => {
+  it('drops bad records (lying file hash, oversized diff, bad signature, wrong genesis, garbage, format 1, over budget) unstored and scores the sender negative', async () => {
     const b = node('B')
     const c = node('C')
     const e = await start('E', [b])
@@ -186,6 +186,8 @@ describe('loopnet swarm on loopback', () => {
       'bad-signature': 'INVALID_SIGNATURE',
       'wrong-genesis': 'WRONG_GENESIS',
       garbage: 'MALFORMED_RECORD',
+      'format-1': 'WRONG_VERSION',
+      'over-budget': 'IMPLAUSIBLE_SECONDS',
     } as const
     const badIds: string[] = []
     for (const [kind, code] of Object.entries(expected)) {

@@ -9,15 +9,18 @@ import { resolveDataDir } from '../data-dir.ts'
 import { CliUsageError } from '../errors.ts'
 import { askNode } from '../node-answer.ts'
 
-const usage = `Usage: loopnet leaderboard [--tier T] [--rows N] [--json] [--data-dir DIR] [--genesis G]
+const usage = `Usage: loopnet leaderboard [--tier T] [--budget S] [--rows N] [--json] [--data-dir DIR] [--genesis G]
 
-Per hardware tier: each node's best kept val_bpb, its delta to the tier's baseline and how many
-other nodes confirmed it, the lineage of the best file back to the baseline, and keep/discard/
-crash counts per node. Asks the running node; reads the store when none runs.
+Per hardware tier and time budget (results of different budgets are never ranked together):
+each node's best kept val_bpb, its delta to the baseline and how many other nodes confirmed
+it, the lineage of the best file back to the baseline, and the peers' claims this node
+refuted or rejected when it re-ran them (listed apart, never ranked here); then keep/discard/
+crash/rejected counts per node. Asks the running node; reads the store when none runs.
 
 Options:
   --tier T         only this tier (e.g. cpu-2c, cuda-h100-80g)
-  --rows N         rows per tier (default 20)
+  --budget S       only this training budget, in seconds (e.g. 300)
+  --rows N         ranked rows per tier and budget (default 20)
   --json           one JSON object on stdout
   --data-dir DIR   node data (default: $LOOPNET_DATA_DIR or ./.loopnet)
   --genesis G      the swarm to show (default: the latest record's); reads the store directly`
@@ -25,13 +28,17 @@ Options:
 export interface LeaderboardQuery {
   dataDir: string
   tier?: string
+  budgetSeconds?: number
   rows?: number
   genesis?: string
 }
 
-export function leaderboardPath(q: Pick<LeaderboardQuery, 'tier' | 'rows'>): string {
+export function leaderboardPath(
+  q: Pick<LeaderboardQuery, 'tier' | 'budgetSeconds' | 'rows'>,
+): string {
   const params = new URLSearchParams()
   if (q.tier !== undefined) params.set('tier', q.tier)
+  if (q.budgetSeconds !== undefined) params.set('budget', String(q.budgetSeconds))
   if (q.rows !== undefined) params.set('rows', String(q.rows))
   const query = params.toString()
   return `/leaderboard${query === '' ? '' : `?${query}`}`
@@ -57,10 +64,19 @@ function parseRows(text: string | undefined): number | undefined {
   return n
 }
 
+function parseBudget(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const n = Number(text)
+  if (!(Number.isFinite(n) && n > 0))
+    throw new CliUsageError(`--budget must be a positive number of seconds, got '${text}'`)
+  return n
+}
+
 const command = defineCommand(
   usage,
   {
     tier: { type: 'string' },
+    budget: { type: 'string' },
     rows: { type: 'string' },
     json: { type: 'boolean' },
     'data-dir': { type: 'string' },
@@ -68,10 +84,12 @@ const command = defineCommand(
   },
   async (values, signal) => {
     const rows = parseRows(values.rows)
+    const budgetSeconds = parseBudget(values.budget)
     const board = await readLeaderboard(
       {
         dataDir: resolveDataDir(values['data-dir']),
         ...(values.tier !== undefined ? { tier: values.tier } : {}),
+        ...(budgetSeconds !== undefined ? { budgetSeconds } : {}),
         ...(rows !== undefined ? { rows } : {}),
         ...(values.genesis !== undefined ? { genesis: values.genesis } : {}),
       },

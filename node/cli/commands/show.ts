@@ -1,5 +1,6 @@
 import { UnknownHashError } from '../../api/errors.ts'
 import type { FileAnswer, RecordAnswer, RecordJson } from '../../api/node-api.ts'
+import { budget } from '../../leaderboard/format.ts'
 import { askNode } from '../node-answer.ts'
 import { oneQueryCommand } from '../positional.ts'
 import { oneLine, shortAuthor, shortHash } from '../text.ts'
@@ -44,21 +45,33 @@ function fileBlock(hash: string, text: string | null): string[] {
   return ['', `--- train file ${hash} (${lines} lines) ---`, text.replace(/\n$/, '')]
 }
 
+/** A status with its reason where it has one: rejected (non-causal), crash (timeout). */
+export function statusText(r: Pick<RecordJson, 'status' | 'reason'>): string {
+  return r.reason === '' ? r.status : `${r.status} (${oneLine(r.reason)})`
+}
+
+function secs(v: number): string {
+  return `${v.toFixed(1)} s`
+}
+
 export function formatRecord({ record: r, fileText }: RecordAnswer): string {
   const kind =
     r.parentHash === '' ? 'baseline' : r.parentHash === r.fileHash ? 're-measure' : 'experiment'
   const out = [
     `record      ${r.id}`,
-    `kind        ${kind}, ${r.status}`,
-    `val_bpb     ${r.valBpb.toFixed(6)}`,
+    `kind        ${kind}, ${statusText(r)}`,
+    `val_bpb     ${r.status === 'rejected' ? 'none (rejected: never scored)' : r.valBpb.toFixed(6)}`,
     `author      ${oneLine(r.author)}  #${r.seq}`,
-    `tier        ${oneLine(r.tier)}`,
+    `tier        ${oneLine(r.tier)}, budget ${budget(r.budgetSeconds)}`,
     `description ${oneLine(r.description)}`,
     `file        ${r.fileHash}`,
     `parent      ${r.parentHash === '' ? '(none: baseline)' : r.parentHash}`,
     `genesis     ${r.genesis}`,
     `created     ${time(r.createdAt)}  (received ${time(r.receivedAt)})`,
-    `training    ${r.trainingSeconds.toFixed(1)} s of ${r.totalSeconds.toFixed(1)} s, ${r.numSteps} steps, ${r.totalTokens} tokens, peak ${r.peakMemMb.toFixed(0)} MB`,
+    `seconds     training ${secs(r.trainingSeconds)}, startup ${secs(r.startupSeconds)}, eval ${secs(r.evalSeconds)}, probes ${secs(r.probeSeconds)}, total ${secs(r.totalSeconds)}`,
+    `model       ${r.numParams.toLocaleString('en-US')} params, peak ${r.peakMemMb.toFixed(0)} MB, seed ${r.seed}`,
+    `sandbox     ${r.unsandboxed ? 'NO: its author ran it without the sandbox' : 'yes'}`,
+    `format      ${r.version}`,
     `signature   ${r.signature === null ? 'none (local record)' : `${r.signature.slice(0, 24)}…`}`,
   ]
   if (r.diff !== '') out.push('', '--- diff against the parent ---', r.diff.replace(/\n$/, ''))
@@ -68,7 +81,9 @@ export function formatRecord({ record: r, fileText }: RecordAnswer): string {
 
 function recordLine(r: RecordJson): string {
   const what = r.parentHash === r.fileHash ? 're-measure ' : r.parentHash === '' ? 'baseline ' : ''
-  return `  ${shortHash(r.id)}  ${shortAuthor(r.author)} #${r.seq}  ${r.status.padEnd(7)}  ${r.valBpb.toFixed(6)}  ${oneLine(r.tier)}  ${what}${oneLine(r.description)}`
+  const scored = r.status === 'keep' || r.status === 'discard'
+  const bpb = scored ? r.valBpb.toFixed(6) : '-'.padStart(8)
+  return `  ${shortHash(r.id)}  ${shortAuthor(r.author)} #${r.seq}  ${statusText(r).padEnd(7)}  ${bpb}  ${oneLine(r.tier)} ${budget(r.budgetSeconds)}  ${what}${oneLine(r.description)}`
 }
 
 export function formatFile(f: FileAnswer): string {

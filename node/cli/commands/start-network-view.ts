@@ -42,7 +42,9 @@ export function attachNetworkView(
     const d = evt.detail
     if (d.via === 'self') return
     const r = d.record
-    const bpb = r.status === 'crash' ? 'crash' : r.valBpb.toFixed(6)
+    // a crash or a rejection has no score: its reason (a validated lowercase name) instead
+    const bpb =
+      r.status === 'keep' || r.status === 'discard' ? r.valBpb.toFixed(6) : `(${r.reason})`
     emit(
       'peer-record',
       {
@@ -51,8 +53,10 @@ export function attachNetworkView(
         author: r.author,
         seq: r.seq,
         status: r.status,
+        reason: r.reason,
         valBpb: r.valBpb,
         tier: r.tier,
+        budgetSeconds: r.budgetSeconds,
         fileHash: r.fileHash,
         parentHash: r.parentHash,
         description: r.description,

@@ -60,11 +60,11 @@ export function attachView(loop: AgentLoop, mode: ViewMode, out: Write = writeSt
   })
   on('experiment-finished', (d) => {
     const r = d.record
-    const bpb = r.status === 'crash' ? 'crash   ' : r.valBpb.toFixed(6)
+    // a crash or a rejection has no score: its reason stands where the number would
+    const scored = r.status === 'keep' || r.status === 'discard'
+    const bpb = scored ? r.valBpb.toFixed(6) : oneLine(r.reason || r.status).padEnd(8)
     const delta =
-      r.status !== 'crash' && d.parentValBpb !== undefined
-        ? ` (${signed(r.valBpb - d.parentValBpb)})`
-        : ''
+      scored && d.parentValBpb !== undefined ? ` (${signed(r.valBpb - d.parentValBpb)})` : ''
     line(
       `${r.status.padEnd(7)} #${r.seq} ${bpb}${delta} ${d.local.commit.slice(0, 7)} ${oneLine(r.description)}  [${d.phases.total.toFixed(1)} s]`,
     )
@@ -116,6 +116,8 @@ function rebaseOutcome(d: AgentLoopEvents['rebase-finished']): string {
       return `not adopted ${file}: local ${local} confirms the claim ${claim} but does not beat ours`
     case 'crashed':
       return `re-measure of ${file} crashed (claim ${claim})`
+    case 'rejected':
+      return `rejected ${file}: it broke a rule of the harness here (claim ${claim}); never adopted, never ranked here`
   }
 }
 

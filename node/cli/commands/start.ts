@@ -85,7 +85,7 @@ function sandboxMode(
   const sandbox: SandboxMode = unsafe ? 'off' : check.ok ? 'on' : 'own-only'
   const line =
     sandbox === 'off'
-      ? 'WARNING: --unsafe-no-sandbox: train files (peers\', an LLM\'s) run with your rights; every run\'s log and every record says so'
+      ? "WARNING: --unsafe-no-sandbox: train files (peers', an LLM's) run with your rights; every run's log and every record says so"
       : sandbox === 'own-only'
         ? `no sandbox (${check.error ?? 'unknown'}): running only this node's own built-in proposals on its own lineage; peers' files${llm ? ' and LLM-written files (--proposer llm)' : ''} are refused. Install bubblewrap, or pass --unsafe-no-sandbox`
         : undefined

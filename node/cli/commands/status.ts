@@ -1,16 +1,18 @@
 /**
- * `loopnet status`: the node's best, its keep/discard/crash counts and the run in progress,
+ * `loopnet status`: the node's best, its keep/discard/crash/rejected counts and the run in progress,
  * read from the store and <dataDir>/run.json (the daemon may be running or not).
  */
 import { isAlive, type RunState, readRunState } from '../../../agent/run-state.ts'
+import { budget } from '../../leaderboard/format.ts'
 import type { Counts } from '../../store/store.ts'
 import { defineCommand } from '../commands.ts'
 import { openDataDirStore, resolveDataDir } from '../data-dir.ts'
-import { shortHash } from '../text.ts'
+import { oneLine, shortHash } from '../text.ts'
 
 const usage = `Usage: loopnet status [--data-dir DIR] [--json]
 
-Shows this node's best kept experiment, its keep/discard/crash counts and the current run.
+Shows this node's best kept experiment, its keep/discard/crash/rejected counts and the current
+run.
 
 Options:
   --data-dir DIR   node data (default: $LOOPNET_DATA_DIR or ./.loopnet)
@@ -24,7 +26,14 @@ export interface NodeStatus {
   phase: RunState['phase'] | undefined
   counts: Counts
   best:
-    | { valBpb: number; fileHash: string; tier: string; description: string; seq: number }
+    | {
+        valBpb: number
+        fileHash: string
+        tier: string
+        budgetSeconds: number
+        description: string
+        seq: number
+      }
     | undefined
   current: RunState['current'] | undefined
   /** The last run a stop cut short (not recorded as an experiment). */
@@ -37,7 +46,7 @@ export function readStatus(dataDir: string): NodeStatus {
     const nodeId = store.getState('node_id')
     const counts =
       nodeId === undefined
-        ? { keep: 0, discard: 0, crash: 0, total: 0 }
+        ? { keep: 0, discard: 0, crash: 0, rejected: 0, total: 0 }
         : store.counts({ author: nodeId })
     const own = nodeId === undefined ? [] : store.ownRuns(nodeId)
     const lastKeep = own.filter((r) => r.fields.status === 'keep').at(-1)
@@ -48,6 +57,7 @@ export function readStatus(dataDir: string): NodeStatus {
             valBpb: lastKeep.fields.valBpb,
             fileHash: lastKeep.fields.fileHash,
             tier: lastKeep.fields.tier,
+            budgetSeconds: lastKeep.fields.budgetSeconds,
             description: lastKeep.fields.description,
             seq: lastKeep.fields.seq,
           }
@@ -72,10 +82,10 @@ export function readStatus(dataDir: string): NodeStatus {
 export function formatStatus(s: NodeStatus): string {
   const lines = [`node     ${s.nodeId ?? '(none yet)'}  data ${s.dataDir}`]
   lines.push(
-    `best     ${s.best === undefined ? 'none yet' : `${s.best.valBpb.toFixed(6)} (#${s.best.seq}, ${s.best.tier}, ${shortHash(s.best.fileHash)}) ${s.best.description}`}`,
+    `best     ${s.best === undefined ? 'none yet' : `${s.best.valBpb.toFixed(6)} (#${s.best.seq}, ${s.best.tier}, budget ${budget(s.best.budgetSeconds)}, ${shortHash(s.best.fileHash)}) ${oneLine(s.best.description)}`}`,
   )
   lines.push(
-    `runs     ${s.counts.total}: ${s.counts.keep} keep, ${s.counts.discard} discard, ${s.counts.crash} crash`,
+    `runs     ${s.counts.total}: ${s.counts.keep} keep, ${s.counts.discard} discard, ${s.counts.crash} crash, ${s.counts.rejected} rejected`,
   )
   if (!s.running) lines.push('state    not running')
   else if (s.current === undefined) lines.push(`state    running (pid ${s.pid}), ${s.phase}`)

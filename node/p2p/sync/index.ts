@@ -1,5 +1,5 @@
 /**
- * /loopnet/<genesis>/sync/1: records a peer stored after a cursor, a page per stream. The cursor
+ * /loopnet/<genesis>/sync/2: records a peer stored after a cursor, a page per stream. The cursor
  * is the server's local insertion index, so "everything after N" includes records the server
  * learned late. The client validates every record exactly as gossip does (see node.ts).
  */
