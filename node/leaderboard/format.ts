@@ -1,7 +1,7 @@
 /**
  * The leaderboard as text for a terminal: per tier and budget a ranked table, the lineage of
- * the best file and the claims this node refuted or rejected (never ranked), then experiment
- * counts per node. Pure: the same Leaderboard gives the same bytes.
+ * the best file and the claims this node ran and could not reproduce (never ranked), then
+ * experiment counts per node. Pure: the same Leaderboard gives the same bytes.
  */
 import { oneLine, shortAuthor, shortHash, table } from '../cli/text.ts'
 import type {
@@ -61,9 +61,14 @@ export function budget(seconds: number): string {
 
 /** What this node found when it ran the file itself. */
 export function verdictText(here: VerdictHere): string {
-  return here.verdict === 'rejected'
-    ? `rejected here: ${oneLine(here.reason)}`
-    : `refuted here (ran ${bpb(here.valBpb)})`
+  switch (here.verdict) {
+    case 'rejected':
+      return `rejected here: ${oneLine(here.reason)}`
+    case 'refuted':
+      return `refuted here (ran ${bpb(here.valBpb)})`
+    case 'crashed':
+      return `crashed here: ${oneLine(here.reason || 'no number')}`
+  }
 }
 
 function notRankedTable(rows: readonly NotRankedRow[]): string[] {
@@ -113,7 +118,7 @@ export function formatLeaderboard(board: Leaderboard): string {
       out.push(...lineage(tier.lineage).map((l) => `    ${l}`))
     }
     if (tier.notRanked.length > 0) {
-      out.push('', '  not ranked: claims this node refuted or rejected when it ran the file')
+      out.push('', '  not ranked: claims this node ran and could not reproduce')
       out.push(...notRankedTable(tier.notRanked).map((l) => `    ${l}`))
     }
   }

@@ -5,9 +5,10 @@
  * (LeaderboardSource) by a pure assembly step, so the same code serves the HTTP API and the
  * CLI's offline read of the store.
  *
- * The board is this node's view: a file this node rejected or refuted when it ran it
- * (store/verdicts.ts) is never ranked; peers' KEEPs of it are listed apart with the verdict, so
- * a forged or non-causal file is never shown as better on a node that checked it.
+ * The board is this node's view: a file this node rejected or refuted when it ran it, or whose
+ * re-measure crashed here (store/verdicts.ts), is never ranked; peers' KEEPs of it are listed
+ * apart with the verdict, so a forged or non-causal file is never shown as better on a node
+ * that checked it.
  */
 import type { ExperimentStatus } from '../../protocol/types.ts'
 
@@ -43,8 +44,12 @@ export interface AuthorCounts {
 /** This node's verdict on a file it ran itself (store/verdicts.ts). */
 export interface VerdictHere {
   fileHash: string
-  verdict: 'rejected' | 'refuted'
-  /** For rejected: the rule it broke here; '' for refuted. */
+  /**
+   * rejected: it broke a rule of the harness here; refuted: its claim did not reproduce here;
+   * crashed: its re-measure here never produced a number (no claim of it is shown as a best).
+   */
+  verdict: 'rejected' | 'refuted' | 'crashed'
+  /** For rejected and crashed: the named reason here; '' for refuted. */
   reason: string
   /** This node's val_bpb of the file (0 for a rejection). */
   valBpb: number
@@ -55,7 +60,7 @@ export interface VerdictHere {
 export interface LeaderboardSource {
   /** The (tier, budget) groups holding any record, by tier then budget. */
   groups(genesis: string): BoardGroup[]
-  /** Files this node rejected or refuted when it ran them: never ranked here. */
+  /** Files this node rejected, refuted or could not re-measure: never ranked here. */
   verdictsHere(genesis: string): VerdictHere[]
   /** Best KEEP per author in a group whose file is not excluded, best first. */
   bestPerAuthor(
@@ -88,7 +93,7 @@ export interface BoardRow extends BoardRecord {
   confirmations: number
 }
 
-/** A peer's KEEP of a file this node rejected or refuted: shown, never ranked. */
+/** A peer's KEEP of a file this node rejected, refuted or could not re-measure: never ranked. */
 export interface NotRankedRow extends BoardRecord {
   here: VerdictHere
 }
@@ -101,7 +106,7 @@ export interface TierBoard {
   rows: BoardRow[]
   /** The best file's ancestry, best first, ending at the baseline (or the first unknown parent). */
   lineage: BoardRecord[]
-  /** The best KEEP of each file this node rejected or refuted, best first: listed apart. */
+  /** The best KEEP of each file this node rejected, refuted or crashed on, best first: apart. */
   notRanked: NotRankedRow[]
 }
 

@@ -1,9 +1,11 @@
 /**
  * What this node itself found when it ran a file: the files it rejected (its harness saw the
- * file break a rule) or refuted (its re-measure did not reproduce a peer's claim). Such a file
- * is never this node's answer to "what is best": the leaderboard lists it apart and the rebase
- * query (records.ts bestKeep) never returns it, so a forged or non-causal file that a peer
- * claims as a KEEP is never shown as better on an honest node that checked it.
+ * file break a rule), refuted (its re-measure did not reproduce a peer's claim) or could not
+ * re-measure at all (the re-run crashed: a file that never calls finish() claims a number no
+ * run here produced). Such a file is never this node's answer to "what is best": the
+ * leaderboard lists it apart and the rebase query (records.ts bestKeep) never returns it, so a
+ * forged or non-causal file that a peer claims as a KEEP is never shown as better on an honest
+ * node that checked it.
  *
  * An own record is one with local facts (local_runs: this node ran it, solo or networked) or one
  * signed by this node's id (state node_id; its own records synced back into a fresh store).
@@ -19,9 +21,10 @@ const REPRODUCED = ['confirmed', 'not-better-here']
 
 /**
  * Own records (see above) of one genesis that condemn their file, oldest first: status
- * rejected (any own run of the file), a local re-measure verdict of refuted or rejected, or a
- * re-measure (parent = file) discarded without a verdict that says it reproduced (a discarded
- * re-measure is a refutation unless its local facts say it only did not beat this node's best).
+ * rejected (any own run of the file), a local re-measure verdict of refuted, rejected or
+ * crashed, a re-measure (parent = file) that crashed, or one discarded without a verdict that
+ * says it reproduced (a discarded re-measure is a refutation unless its local facts say it only
+ * did not beat this node's best).
  * Both halves walk only own rows: local_runs first (CROSS JOIN fixes the order: SQLite's
  * planner, without statistics, scanned a genesis of records and probed local_runs, 200 ms on
  * 100k records), then the node id's rows by records_author.
@@ -40,25 +43,38 @@ const OWN_VERDICTS = `
   )
   SELECT id, file_hash, status, reason, val_bpb, verdict FROM own
    WHERE status = 'rejected'
-      OR verdict IN ('refuted', 'rejected')
+      OR verdict IN ('refuted', 'rejected', 'crashed')
+      OR (parent_hash = file_hash AND status = 'crash')
       OR (parent_hash = file_hash AND status = 'discard'
           AND (verdict IS NULL OR verdict NOT IN (${REPRODUCED.map((v) => `'${v}'`).join(', ')})))
    ORDER BY idx`
 
-/** One verdict per file this node condemned (a rejection wins over a refutation), oldest first. */
+/** Which verdict a file keeps when several own records condemn it: the strongest. */
+const STRENGTH: Record<VerdictHere['verdict'], number> = { rejected: 3, refuted: 2, crashed: 1 }
+
+function verdictOf(row: Row): VerdictHere['verdict'] {
+  if (row.status === 'rejected' || row.verdict === 'rejected') return 'rejected'
+  if (row.status === 'crash' || row.verdict === 'crashed') return 'crashed'
+  return 'refuted'
+}
+
+/**
+ * One verdict per file this node condemned (rejected over refuted over crashed), in the order
+ * of the first record that condemned it.
+ */
 export function verdictsHere(prepare: Prepare, genesis: string): VerdictHere[] {
   const byFile = new Map<string, VerdictHere>()
   const self = prepare("SELECT value FROM state WHERE key = 'node_id'").get() as Row | undefined
   const rows = prepare(OWN_VERDICTS).all(genesis, self === undefined ? null : String(self.value))
   for (const row of rows as Row[]) {
     const fileHash = String(row.file_hash)
-    const rejected = row.status === 'rejected' || row.verdict === 'rejected'
+    const verdict = verdictOf(row)
     const held = byFile.get(fileHash)
-    if (held !== undefined && (held.verdict === 'rejected' || !rejected)) continue
+    if (held !== undefined && STRENGTH[held.verdict] >= STRENGTH[verdict]) continue
     byFile.set(fileHash, {
       fileHash,
-      verdict: rejected ? 'rejected' : 'refuted',
-      reason: rejected ? String(row.reason) : '',
+      verdict,
+      reason: verdict === 'refuted' ? '' : String(row.reason),
       valBpb: Number(row.val_bpb),
       recordId: String(row.id),
     })

@@ -185,9 +185,7 @@ describe('loopnet leaderboard with no node running', () => {
     expect(lineage[4]).toMatch(/^ {4}\S+ {2}1\.500000 {2}12D3Ko…ceAlic {2}baseline$/)
     // bob's wider model (1.48) was rejected here when carol re-ran it: listed apart, and
     // bob's rank is his baseline's
-    const apart = lines.indexOf(
-      '  not ranked: claims this node refuted or rejected when it ran the file',
-    )
+    const apart = lines.indexOf('  not ranked: claims this node ran and could not reproduce')
     expect(apart).toBeGreaterThan(0)
     expect(lines[apart + 2]).toMatch(
       new RegExp(

@@ -204,7 +204,7 @@ describe("this node's own verdicts and budgets on the board", () => {
     wallSeconds: 400,
   }
 
-  /** A swarm where this node ('me') re-ran two peers' claims: one rejected, one refuted. */
+  /** A swarm where this node ('me') re-ran three peers' claims: rejected, refuted, crashed. */
   async function swarmWithVerdicts(): Promise<Store> {
     const store = await open()
     seqs.clear()
@@ -223,6 +223,11 @@ describe("this node's own verdicts and budgets on the board", () => {
     })
     // ...and LIE measured 2.9 here: refuted (no local facts: its own record, by its node id)
     add(rec('me', 'cpu', 'LIE', 'LIE', 'discard', 2.9, 8))
+    // ...and a file that never calls finish() (a forged summary): its re-run crashed here
+    add(rec('liar', 'cpu', 'B0', 'NOFINISH', 'keep', 0.5, 8.5))
+    add(rec('me', 'cpu', 'NOFINISH', 'NOFINISH', 'crash', 0, 8.6, { reason: 'timeout' }), {
+      local: { ...local, claimedBy: 'liar', rebaseVerdict: 'crashed' },
+    })
     // the same tier at a 60 s budget: ranked on its own, and FORGED claimed there too
     add(rec('carol', 'cpu', '', 'B0', 'keep', 3.4, 9, { budgetSeconds: 60 }))
     add(rec('carol', 'cpu', 'B0', 'F6', 'keep', 3.3, 10, { budgetSeconds: 60 }))
@@ -257,10 +262,11 @@ describe("this node's own verdicts and budgets on the board", () => {
     expect(
       long.notRanked.map((r) => [r.author, r.fileHash, r.valBpb, r.here.verdict, r.here.reason]),
     ).toEqual([
+      ['liar', 'NOFINISH', 0.5, 'crashed', 'timeout'],
       ['mallory', 'FORGED', 1.0, 'rejected', 'non-causal'],
       ['liar', 'LIE', 2.0, 'refuted', ''],
     ])
-    expect(long.notRanked[1]?.here.valBpb).toBe(2.9)
+    expect(long.notRanked[2]?.here.valBpb).toBe(2.9)
 
     // 60 s: its own baseline and ranking; never compared with 300 s; a rejection never ranks
     expect(short.baselineValBpb).toBe(3.4)
@@ -272,9 +278,9 @@ describe("this node's own verdicts and budgets on the board", () => {
       author: 'me',
       keep: 1,
       discard: 1,
-      crash: 0,
+      crash: 1,
       rejected: 1,
-      total: 3,
+      total: 4,
     })
     expect(board.nodes.find((n) => n.author === 'dave')).toMatchObject({ rejected: 1, total: 1 })
 
@@ -294,23 +300,24 @@ describe("this node's own verdicts and budgets on the board", () => {
     expect(lines).toContain('tier cpu  budget 300 s  baseline 3.025000')
     const long = lines.slice(lines.indexOf('tier cpu  budget 300 s  baseline 3.025000'))
     expect(long[2]).toMatch(/^ +1 {2}2\.790000 +-0\.235000 {2}bob /)
-    const apart = long.indexOf(
-      '  not ranked: claims this node refuted or rejected when it ran the file',
-    )
+    const apart = long.indexOf('  not ranked: claims this node ran and could not reproduce')
     expect(apart).toBeGreaterThan(0)
     expect(long[apart + 1]).toMatch(/^ {6}claims +author +file +this node +description$/)
     expect(long[apart + 2]).toMatch(
-      /^ {4}1\.000000 {2}mallory +FORGED +rejected here: non-causal +mallory FORGED$/,
+      /^ {4}0\.500000 {2}liar +NOFINISH +crashed here: timeout +liar NOFINISH$/,
     )
     expect(long[apart + 3]).toMatch(
+      /^ {4}1\.000000 {2}mallory +FORGED +rejected here: non-causal +mallory FORGED$/,
+    )
+    expect(long[apart + 4]).toMatch(
       /^ {4}2\.000000 {2}liar +LIE +refuted here \(ran 2\.900000\) {2}liar LIE$/,
     )
-    // FORGED's 1.0 is nowhere in a ranked table
+    // the condemned files are nowhere in a ranked table
     for (const l of lines.filter((l) => /^ +\d+ {2}\d\.\d{6}/.test(l)))
-      expect(l).not.toContain('FORGED')
+      expect(l).not.toMatch(/FORGED|NOFINISH|LIE/)
     const nodes = lines.slice(lines.indexOf('nodes'))
     expect(nodes[1]).toMatch(/^ {2}node +keep +discard +crash +rejected +total$/)
-    expect(nodes.find((l) => l.startsWith('  me '))).toMatch(/ 1 +1 +0 +1 +3$/)
+    expect(nodes.find((l) => l.startsWith('  me '))).toMatch(/ 1 +1 +1 +1 +4$/)
     expect(text).not.toMatch(/ +$/m)
   })
 })

@@ -266,7 +266,7 @@ describe('rejected records and budgets', () => {
     expect(store.bestKeep(GENESIS, 'cpu-2c', undefined, 60)).toBeUndefined()
   })
 
-  it('bestKnown ranks within a budget and never returns a file this node rejected or refuted', async () => {
+  it('bestKnown ranks within a budget and never returns a file this node rejected, refuted or crashed on', async () => {
     const store = await open()
     const view = new SoloSwarmView(store, 'g1')
     store.setState('node_id', 'me')
@@ -329,10 +329,23 @@ describe('rejected records and budgets', () => {
       { local },
     )
     expect((await view.bestKnown('cpu-2c', undefined, none, 60))?.fileHash).toBe('FD')
+    // and FD's re-run crashed here: no run here produced its number
+    store.insertRecord(
+      record(4, {
+        author: 'me',
+        parentHash: 'FD',
+        fileHash: 'FD',
+        status: 'crash',
+        reason: 'timeout',
+        valBpb: 0,
+      }),
+    )
+    expect(await view.bestKnown('cpu-2c', undefined, none, 60)).toBeUndefined()
     expect(store.verdictsHere('g1').map((v) => [v.fileHash, v.verdict, v.reason])).toEqual([
       ['FE', 'rejected', 'non-causal'],
       ['FB', 'refuted', ''],
       ['FC', 'rejected', 'val-text'],
+      ['FD', 'crashed', 'timeout'],
     ])
   })
 })

@@ -13,9 +13,10 @@ const usage = `Usage: loopnet leaderboard [--tier T] [--budget S] [--rows N] [--
 
 Per hardware tier and time budget (results of different budgets are never ranked together):
 each node's best kept val_bpb, its delta to the baseline and how many other nodes confirmed
-it, the lineage of the best file back to the baseline, and the peers' claims this node
-refuted or rejected when it re-ran them (listed apart, never ranked here); then keep/discard/
-crash/rejected counts per node. Asks the running node; reads the store when none runs.
+it, the lineage of the best file back to the baseline, and the peers' claims this node ran
+and could not reproduce (rejected, refuted or crashed here: listed apart, never ranked); then
+keep/discard/crash/rejected counts per node. Asks the running node; reads the store when none
+runs.
 
 Options:
   --tier T         only this tier (e.g. cpu-2c, cuda-h100-80g)
