@@ -232,6 +232,7 @@ export class ExperimentRunner {
           ? { measuredValBpb: measured }
           : {}),
         reason: verdict.reason,
+        ...(outcome.kind !== 'ok' ? { runReason: outcome.reason } : {}),
         adopted: verdict.adopt,
       })
     }

@@ -79,7 +79,13 @@ export interface SwarmView {
    * Skipping inside the query matters: a refuted claim at the top must not hide a second-best
    * that still beats this node.
    */
-  bestKnown(tier: string, signal?: AbortSignal, skip?: RebaseSkip): Promise<BestKnown | undefined>
+  bestKnown(
+    tier: string,
+    signal?: AbortSignal,
+    skip?: RebaseSkip,
+    /** Only claims of this budget: results of another budget are never compared with ours. */
+    budgetSeconds?: number,
+  ): Promise<BestKnown | undefined>
   /** A train file's text by content hash, verified against the hash. */
   fetchFile(fileHash: string, signal?: AbortSignal): Promise<string>
   /** Experiments already tried on a parent (by anyone), so nobody repeats them. */

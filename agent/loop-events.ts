@@ -70,6 +70,8 @@ export interface AgentLoopEvents {
     /** Undefined when the re-run crashed. */
     measuredValBpb?: number
     reason: RebaseVerdict['reason']
+    /** For 'rejected' and 'crashed': the harness's named reason (non-causal, timeout...). */
+    runReason?: string
     adopted: boolean
   }
   /** The tier's best could not be fetched (its holders are gone): a normal proposal runs. */

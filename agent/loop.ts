@@ -89,7 +89,12 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       parent: () => this.current(),
       emit,
     })
-    this.remeasures = new RemeasurePlanner({ genesis: init.genesis, swarm: init.swarm, emit })
+    this.remeasures = new RemeasurePlanner({
+      genesis: init.genesis,
+      budgetSeconds: init.budgetSeconds,
+      swarm: init.swarm,
+      emit,
+    })
     this.runState = new RunStateWriter(init.dataDir, Date.now(), () => this.best)
     this.experiments = new ExperimentRunner({
       ...init,

@@ -28,6 +28,8 @@ export interface Remeasure {
 
 export interface RemeasurePlannerInit {
   genesis: string
+  /** This node's budget: only claims of the same budget are re-measured. */
+  budgetSeconds: number
   swarm: Pick<SwarmView, 'bestKnown' | 'fetchFile'>
   /** `rebase-started` and `rebase-fetch-failed` go out through it. */
   emit: EmitLoopEvent
@@ -63,10 +65,12 @@ export class RemeasurePlanner {
       this.fetchFailures,
       Date.now(),
     )
-    const best = await this.init.swarm.bestKnown(tier, signal, {
-      files: skip,
-      authors: distrustedAuthors(history.map((r) => r.local)),
-    })
+    const best = await this.init.swarm.bestKnown(
+      tier,
+      signal,
+      { files: skip, authors: distrustedAuthors(history.map((r) => r.local)) },
+      this.init.budgetSeconds,
+    )
     if (!shouldRemeasure(own, best, skip)) return undefined
     const claim = {
       fileHash: best.fileHash,

@@ -115,9 +115,9 @@ function rebaseOutcome(d: AgentLoopEvents['rebase-finished']): string {
     case 'not-better-here':
       return `not adopted ${file}: local ${local} confirms the claim ${claim} but does not beat ours`
     case 'crashed':
-      return `re-measure of ${file} crashed (claim ${claim})`
+      return `re-measure of ${file} crashed${d.runReason ? ` (${d.runReason})` : ''} (claim ${claim})`
     case 'rejected':
-      return `rejected ${file}: it broke a rule of the harness here (claim ${claim}); never adopted, never ranked here`
+      return `rejected ${file}: it broke a rule of the harness here (${d.runReason ?? 'a rule'}; claim ${claim}); never adopted, never ranked here`
   }
 }
 
