@@ -27,6 +27,7 @@ import { MAX_DIFF_BYTES } from '../../protocol/constants.ts'
 import { fileHash, sha256Hex } from '../../protocol/hash.ts'
 import { encodeRecord, signingBytes } from '../../protocol/record.ts'
 import type { ExperimentFields } from '../../protocol/types.ts'
+import { cpuMs, emit, now } from './node-output.ts'
 
 const { values } = parseArgs({
   options: {
@@ -44,21 +45,6 @@ if (dataDir === undefined || genesis === undefined) {
     'usage: p2p-node.ts --data-dir DIR --genesis HEX [--listen MA] [--bootstrap MA]...\n',
   )
   process.exit(2)
-}
-
-/** Wall-clock ms with sub-ms precision, comparable across processes on one machine. */
-function now(): number {
-  return performance.timeOrigin + performance.now()
-}
-
-/** CPU time this process used so far (user + system), in ms. */
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage()
-  return (user + system) / 1000
-}
-
-function emit(event: string, fields: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`)
 }
 
 /**
