@@ -12,7 +12,7 @@ import { AgentLoop } from '../../agent/loop.ts'
 import { type AgentLoopEvents, LOOP_EVENT_NAMES } from '../../agent/loop-events.ts'
 import type { AgentLoopInit } from '../../agent/loop-options.ts'
 import type { Proposer } from '../../agent/proposer.ts'
-import { SoloSink, SoloSwarmView } from '../../node/solo.ts'
+import { soloLoopInit } from '../../node/solo.ts'
 import type { Store } from '../../node/store/store.ts'
 import { sha256Hex } from '../../protocol/hash.ts'
 
@@ -36,10 +36,7 @@ export function fixtureLoop(
 ): { loop: AgentLoop; events: RecordedEvents } {
   const loop = new AgentLoop({
     dataDir,
-    genesis,
-    author: store.nodeId(),
-    sink: new SoloSink(store),
-    swarm: new SoloSwarmView(store, genesis),
+    ...soloLoopInit(store, genesis),
     proposer,
     baselineText: baseline,
     python,
