@@ -23,6 +23,7 @@ import type { ExperimentFields } from '../../protocol/types.ts'
 import {
   CHILD_TEXT,
   GENESIS,
+  LOCAL_RUN,
   makeFields,
   OTHER_GENESIS,
   PARENT_TEXT,
@@ -62,32 +63,26 @@ function record(seq: number, over: Partial<ExperimentFields> = {}): ExperimentFi
   }
 }
 
-const local = {
-  commit: 'c'.repeat(40),
-  parentCommit: 'd'.repeat(40),
-  source: 'builtin',
-  logPath: '/x.log',
-  wallSeconds: 71,
-}
-
 describe('Store', () => {
   it('inserts a record with its file and local facts once, by id and by (author, seq)', async () => {
     const store = await open()
     const text = 'LR = 0.02\n'
     const rec = record(1, { fileHash: sha256Hex(text), status: 'keep' })
-    const first = store.insertRecord(rec, { local, fileText: text })
+    const first = store.insertRecord(rec, { local: LOCAL_RUN, fileText: text })
     expect(first).toEqual({ id: localRecordId(rec), inserted: true })
-    expect(store.insertRecord(rec, { local }).inserted).toBe(false)
+    expect(store.insertRecord(rec, { local: LOCAL_RUN }).inserted).toBe(false)
     expect(store.insertRecord({ ...rec, description: 'other' }).inserted).toBe(false) // same seq
     expect(store.getFile(rec.fileHash)).toBe(text)
-    expect(store.ownRuns('alice')).toEqual([{ id: first.id, fields: rec, local }])
+    expect(store.ownRuns('alice')).toEqual([{ id: first.id, fields: rec, local: LOCAL_RUN }])
     expect(store.getRecord(first.id)).toMatchObject({ ...rec, idx: 1 })
   })
 
   it('rolls the whole insert back when any part fails', async () => {
     const store = await open()
     const rec = record(1, { fileHash: 'not-the-hash' })
-    expect(() => store.insertRecord(rec, { local, fileText: 'x = 1\n' })).toThrow(/hashes to/)
+    expect(() => store.insertRecord(rec, { local: LOCAL_RUN, fileText: 'x = 1\n' })).toThrow(
+      /hashes to/,
+    )
     expect(store.counts()).toEqual({ keep: 0, discard: 0, crash: 0, total: 0 })
     expect(store.ownRuns('alice')).toEqual([])
   })
@@ -141,7 +136,7 @@ describe('Store', () => {
       record(1, { author: id, fileHash: sha256Hex(text), status: 'keep' }),
       undefined,
       {
-        ...local,
+        ...LOCAL_RUN,
         fileText: text,
       },
     )
