@@ -10,6 +10,7 @@ import type {
   ResultSink,
   SwarmView,
 } from '../agent/interfaces.ts'
+import type { AgentLoopInit } from '../agent/loop-options.ts'
 import type { ExperimentFields } from '../protocol/types.ts'
 import { fieldsOf, type Store } from './store/store.ts'
 
@@ -88,5 +89,21 @@ export class SoloSwarmView implements SwarmView {
   async tried(parentHash: string, signal?: AbortSignal): Promise<ExperimentFields[]> {
     signal?.throwIfAborted()
     return this.store.triedOn(this.genesis, parentHash).map(fieldsOf)
+  }
+}
+
+/**
+ * What an AgentLoop on the store alone talks to: SoloSink and SoloSwarmView, with the store's
+ * node id as author.
+ */
+export function soloLoopInit(
+  store: Store,
+  genesis: string,
+): Pick<AgentLoopInit, 'genesis' | 'author' | 'sink' | 'swarm'> {
+  return {
+    genesis,
+    author: store.nodeId(),
+    sink: new SoloSink(store),
+    swarm: new SoloSwarmView(store, genesis),
   }
 }

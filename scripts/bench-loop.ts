@@ -25,7 +25,7 @@ import type { Proposer } from '../agent/proposer.ts'
 import { BuiltinProposer } from '../agent/proposers/builtin/builtin.ts'
 import { listMutations } from '../agent/proposers/builtin/mutate.ts'
 import { LlmProposer } from '../agent/proposers/llm/llm.ts'
-import { SoloSink, SoloSwarmView } from '../node/solo.ts'
+import { soloLoopInit } from '../node/solo.ts'
 import { Store } from '../node/store/store.ts'
 import {
   type ChatRequest,
@@ -96,13 +96,9 @@ async function bench(
   const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-bench-'))
   const store = new Store(join(dataDir, 'store.sqlite'))
   try {
-    const genesis = 'bench'
     const loop = new AgentLoop({
       dataDir,
-      genesis,
-      author: store.nodeId(),
-      sink: new SoloSink(store),
-      swarm: new SoloSwarmView(store, genesis),
+      ...soloLoopInit(store, 'bench'),
       proposer: makeProposer(),
       baselineText,
       python,

@@ -4,6 +4,7 @@
  */
 
 type Listener<T> = ((evt: CustomEvent<T>) => void) | { handleEvent(evt: CustomEvent<T>): void }
+type NativeListener = Parameters<EventTarget['addEventListener']>[1]
 type AddOptions = Parameters<EventTarget['addEventListener']>[2]
 type RemoveOptions = Parameters<EventTarget['removeEventListener']>[2]
 
@@ -13,11 +14,7 @@ export class TypedEventEmitter<M extends object> extends EventTarget {
     listener: Listener<M[K]> | null,
     options?: AddOptions,
   ): void {
-    super.addEventListener(
-      type,
-      listener as Parameters<EventTarget['addEventListener']>[1],
-      options,
-    )
+    super.addEventListener(type, listener as NativeListener, options)
   }
 
   override removeEventListener<K extends keyof M & string>(
@@ -25,11 +22,7 @@ export class TypedEventEmitter<M extends object> extends EventTarget {
     listener: Listener<M[K]> | null,
     options?: RemoveOptions,
   ): void {
-    super.removeEventListener(
-      type,
-      listener as Parameters<EventTarget['addEventListener']>[1],
-      options,
-    )
+    super.removeEventListener(type, listener as NativeListener, options)
   }
 
   /** Dispatches a CustomEvent carrying `detail`. */

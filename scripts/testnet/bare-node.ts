@@ -19,6 +19,7 @@ import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { sha256Hex } from '../../protocol/hash.ts'
+import { cpuMs, emit, now } from './node-output.ts'
 
 const { values } = parseArgs({
   options: {
@@ -29,20 +30,6 @@ const { values } = parseArgs({
   },
 })
 const topic = `/bare/${values.genesis}/1`
-
-function now(): number {
-  return performance.timeOrigin + performance.now()
-}
-
-/** CPU time this process used so far (user + system), in ms. */
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage()
-  return (user + system) / 1000
-}
-
-function emit(event: string, fields: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`)
-}
 
 const node = await createLibp2p({
   addresses: { listen: [values.listen] },

@@ -68,12 +68,6 @@ export async function startLoopnet(opts: LoopnetProcessOptions): Promise<Loopnet
     proc.stderr?.on('data', (chunk: Buffer) => onStderr(chunk.toString()))
   }
   const node = new LoopnetProcess(opts.name, opts.dataDir, proc)
-  const ready = await node.waitFor(
-    (e) => e.event === 'listening',
-    opts.readyTimeoutMs ?? 120_000,
-    'listening',
-  )
-  node.peerId = String(ready.peerId)
-  node.multiaddrs = (ready.multiaddrs as string[]) ?? []
+  await node.announced('listening', opts.readyTimeoutMs ?? 120_000)
   return node
 }

@@ -28,6 +28,7 @@ import { fileHash, sha256Hex } from '../../protocol/hash.ts'
 import { encodeRecord, signingBytes } from '../../protocol/record.ts'
 import { type ExperimentFields, RECORD_VERSION } from '../../protocol/types.ts'
 import { encodeV1Record } from '../../test/fixtures/p2p/records.ts'
+import { cpuMs, emit, now } from './node-output.ts'
 
 const { values } = parseArgs({
   options: {
@@ -45,21 +46,6 @@ if (dataDir === undefined || genesis === undefined) {
     'usage: p2p-node.ts --data-dir DIR --genesis HEX [--listen MA] [--bootstrap MA]...\n',
   )
   process.exit(2)
-}
-
-/** Wall-clock ms with sub-ms precision, comparable across processes on one machine. */
-function now(): number {
-  return performance.timeOrigin + performance.now()
-}
-
-/** CPU time this process used so far (user + system), in ms. */
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage()
-  return (user + system) / 1000
-}
-
-function emit(event: string, fields: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`)
 }
 
 /**

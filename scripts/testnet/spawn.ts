@@ -138,6 +138,13 @@ export class TestnetNode {
     })
   }
 
+  /** Waits for the line that announces the node (`event`) and takes its peer id and addresses. */
+  async announced(event: string, timeoutMs: number): Promise<void> {
+    const ready = await this.waitFor((e) => e.event === event, timeoutMs, event)
+    this.peerId = String(ready.peerId)
+    this.multiaddrs = (ready.multiaddrs as string[]) ?? []
+  }
+
   /** Sends a command line. */
   send(command: Record<string, unknown>): void {
     this.proc.stdin?.write(`${JSON.stringify(command)}\n`)
@@ -191,13 +198,7 @@ export async function spawnNode(opts: SpawnOptions): Promise<TestnetNode> {
   ]
   const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] })
   const node = new TestnetNode(opts.name ?? opts.dataDir, proc)
-  const ready = await node.waitFor(
-    (e) => e.event === 'ready',
-    opts.readyTimeoutMs ?? 60_000,
-    'ready',
-  )
-  node.peerId = String(ready.peerId)
-  node.multiaddrs = (ready.multiaddrs as string[]) ?? []
+  await node.announced('ready', opts.readyTimeoutMs ?? 60_000)
   return node
 }
 

@@ -8,11 +8,14 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { simpleGit } from 'simple-git'
 import { expect } from 'vitest'
+import { pyCompileCheck } from '../../agent/compile.ts'
+import type { PublishedRun } from '../../agent/interfaces.ts'
 import { AgentLoop } from '../../agent/loop.ts'
 import { type AgentLoopEvents, LOOP_EVENT_NAMES } from '../../agent/loop-events.ts'
 import type { AgentLoopInit } from '../../agent/loop-options.ts'
 import type { Proposer } from '../../agent/proposer.ts'
-import { SoloSink, SoloSwarmView } from '../../node/solo.ts'
+import { LlmProposer } from '../../agent/proposers/llm/llm.ts'
+import { soloLoopInit } from '../../node/solo.ts'
 import type { Store } from '../../node/store/store.ts'
 import { sha256Hex } from '../../protocol/hash.ts'
 import { type ExperimentFields, RECORD_VERSION } from '../../protocol/types.ts'
@@ -50,10 +53,7 @@ export function fixtureLoop(
 ): { loop: AgentLoop; events: RecordedEvents } {
   const loop = new AgentLoop({
     dataDir,
-    genesis,
-    author: store.nodeId(),
-    sink: new SoloSink(store),
-    swarm: new SoloSwarmView(store, genesis),
+    ...soloLoopInit(store, genesis),
     proposer,
     baselineText: baseline,
     python,
@@ -74,6 +74,16 @@ export function fixtureLoop(
     })
   }
   return { loop, events }
+}
+
+/** An LLM proposer (model 'm') at `baseURL`, its proposals compile-checked with `python`. */
+export function fixtureLlm(baseURL: string, maxAttempts: number): LlmProposer {
+  return new LlmProposer({ baseURL, model: 'm', compile: pyCompileCheck(python), maxAttempts })
+}
+
+/** Each run as `status:source` ('keep:baseline', 'crash:llm', ...), in the order they ran. */
+export function statusesAndSources(runs: PublishedRun[]): string[] {
+  return runs.map((r) => `${r.fields.status}:${r.local.source}`)
 }
 
 /**

@@ -7,12 +7,10 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { pyCompileCheck } from '../../agent/compile.ts'
 import type { AgentLoop } from '../../agent/loop.ts'
 import type { AgentLoopInit } from '../../agent/loop-options.ts'
 import type { Proposer } from '../../agent/proposer.ts'
 import { BuiltinProposer } from '../../agent/proposers/builtin/builtin.ts'
-import { LlmProposer } from '../../agent/proposers/llm/llm.ts'
 import { Store } from '../../node/store/store.ts'
 import { sha256Hex } from '../../protocol/hash.ts'
 import {
@@ -24,10 +22,12 @@ import {
 import {
   baseline,
   expectConsistent,
+  fixtureLlm,
   fixtureLoop,
   HARNESS_FIELDS,
   python,
   type RecordedEvents,
+  statusesAndSources,
 } from './helpers.ts'
 
 const LR = 'LR = 0.01  # learning rate; the optimum is 0.02'
@@ -77,12 +77,7 @@ describe('AgentLoop', () => {
     }
     const server: ScriptedServer = await startScriptedServer([], { content: route })
     cleanups.push(() => server.close())
-    const llm = new LlmProposer({
-      baseURL: server.url,
-      model: 'm',
-      compile: pyCompileCheck(python),
-      maxAttempts: 3,
-    })
+    const llm = fixtureLlm(server.url, 3)
     // training long enough (1.2 s) for a reply + compile to fit inside it on a busy machine
     const { loop, store, events, dataDir } = await makeLoop(llm, {
       maxExperiments: 6,
@@ -92,7 +87,7 @@ describe('AgentLoop', () => {
 
     expect(result.experiments).toBe(6)
     const runs = store.ownRuns(loop.init.author)
-    expect(runs.map((r) => `${r.fields.status}:${r.local.source}`)).toEqual([
+    expect(statusesAndSources(runs)).toEqual([
       'keep:baseline',
       'keep:llm',
       'discard:llm',
@@ -195,12 +190,7 @@ describe('AgentLoop', () => {
   })
 
   it('falls back to the built-in proposer when the endpoint is down', async () => {
-    const llm = new LlmProposer({
-      baseURL: 'http://127.0.0.1:9/v1',
-      model: 'm',
-      compile: pyCompileCheck(python),
-      maxAttempts: 1,
-    })
+    const llm = fixtureLlm('http://127.0.0.1:9/v1', 1)
     const { loop, store, events } = await makeLoop(llm, {
       fallback: new BuiltinProposer(),
       maxExperiments: 2,

@@ -9,12 +9,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { simpleGit } from 'simple-git'
 import { afterEach, describe, expect, it } from 'vitest'
-import { pyCompileCheck } from '../../agent/compile.ts'
 import type { AgentLoop } from '../../agent/loop.ts'
-import type { AgentLoopInit } from '../../agent/loop-options.ts'
 import type { Proposer } from '../../agent/proposer.ts'
 import { BuiltinProposer } from '../../agent/proposers/builtin/builtin.ts'
-import { LlmProposer } from '../../agent/proposers/llm/llm.ts'
+import type { LlmProposer } from '../../agent/proposers/llm/llm.ts'
 import { recordDiff } from '../../agent/validate.ts'
 import { Store } from '../../node/store/store.ts'
 import { sha256Hex } from '../../protocol/hash.ts'
@@ -27,10 +25,12 @@ import {
 import {
   baseline,
   expectConsistent,
+  fixtureLlm,
   fixtureLoop,
   HARNESS_FIELDS,
   python,
   type RecordedEvents,
+  statusesAndSources,
 } from './helpers.ts'
 
 const GENESIS = 'g-test'
@@ -58,14 +58,20 @@ async function openStore(): Promise<{ store: Store; dataDir: string }> {
   return { store, dataDir }
 }
 
-/** A loop on an existing store and data dir: a second call on the same ones is a restart. */
-function makeLoop(
+/**
+ * A loop with `proposer` on an existing store and data dir, run for `maxExperiments`: a second
+ * call on the same ones is a restart.
+ */
+async function runLoop(
   store: Store,
   dataDir: string,
   proposer: Proposer,
-  over: Partial<AgentLoopInit> = {},
-): { loop: AgentLoop; events: RecordedEvents } {
-  return fixtureLoop(store, dataDir, GENESIS, proposer, over)
+  maxExperiments: number,
+  timeoutMs: number,
+): Promise<{ loop: AgentLoop; events: RecordedEvents }> {
+  const made = fixtureLoop(store, dataDir, GENESIS, proposer, { maxExperiments })
+  await made.loop.run(AbortSignal.timeout(timeoutMs))
+  return made
 }
 
 /** A peer's KEEP of `text` claiming `claimed`, as sync leaves it; its file only if `withFile`. */
@@ -98,29 +104,29 @@ function insertPeerKeep(
 }
 
 /** A loop with the builtin proposer, run for `maxExperiments` (a restart when called again). */
-async function runBuiltin(
+function runBuiltin(
   store: Store,
   dataDir: string,
   maxExperiments: number,
 ): Promise<{ loop: AgentLoop; events: RecordedEvents }> {
-  const made = makeLoop(store, dataDir, new BuiltinProposer({ baselineText: baseline }), {
-    maxExperiments,
-  })
-  await made.loop.run(AbortSignal.timeout(60_000))
-  return made
+  const builtin = new BuiltinProposer({ baselineText: baseline })
+  return runLoop(store, dataDir, builtin, maxExperiments, 60_000)
 }
 
 /** The scripted LLM: every proposal request gets the same edit (it applies to every parent). */
 async function scriptedLlm(reply: string): Promise<{ llm: LlmProposer; server: ScriptedServer }> {
   const server = await startScriptedServer([], { content: reply })
   cleanups.push(() => server.close())
-  const llm = new LlmProposer({
-    baseURL: server.url,
-    model: 'm',
-    compile: pyCompileCheck(python),
-    maxAttempts: 1,
-  })
-  return { llm, server }
+  return { llm: fixtureLlm(server.url, 1), server }
+}
+
+/** A re-measure's record: the peer's file run on itself (parent = file), no diff; and `more`. */
+function expectRemeasureOf(
+  fileHash: string,
+  fields: ExperimentFields | undefined,
+  more: Partial<ExperimentFields>,
+): void {
+  expect(fields).toMatchObject({ parentHash: fileHash, fileHash, diff: '', ...more })
 }
 
 describe('AgentLoop rebase step', () => {
@@ -130,21 +136,13 @@ describe('AgentLoop rebase step', () => {
     // the one LLM proposal is made on the baseline while it trains; it touches WIDTH only,
     // so it still applies once the parent has moved to the peer's file
     const { llm, server } = await scriptedLlm(editReply('narrower model', WIDTH, 'WIDTH = 32'))
-    const { loop, events } = makeLoop(store, dataDir, llm, { maxExperiments: 3 })
-    await loop.run(AbortSignal.timeout(90_000))
+    const { loop, events } = await runLoop(store, dataDir, llm, 3, 90_000)
 
     const author = loop.init.author
     const runs = store.ownRuns(author)
-    expect(runs.map((r) => `${r.fields.status}:${r.local.source}`)).toEqual([
-      'keep:baseline',
-      'keep:rebase',
-      'discard:llm',
-    ])
+    expect(statusesAndSources(runs)).toEqual(['keep:baseline', 'keep:rebase', 'discard:llm'])
     const remeasure = runs[1]?.fields
-    expect(remeasure).toMatchObject({
-      parentHash: peer.fileHash,
-      fileHash: peer.fileHash,
-      diff: '',
+    expectRemeasureOf(peer.fileHash, remeasure, {
       status: 'keep',
       tier: TIER,
       description: `re-measure ${peer.fileHash.slice(0, 12)} by ${PEER.slice(0, 12)} (claims 2.120000)`,
@@ -205,22 +203,12 @@ describe('AgentLoop rebase step', () => {
     const peer = insertPeerKeep(store, WORSE, 1.0) // measures 2.913147 here
     const gelu = editReply('gelu activation', ACT, 'ACTIVATION = "gelu"')
     const { llm, server } = await scriptedLlm(gelu)
-    const { loop, events } = makeLoop(store, dataDir, llm, { maxExperiments: 3 })
-    await loop.run(AbortSignal.timeout(90_000))
+    const { loop, events } = await runLoop(store, dataDir, llm, 3, 90_000)
 
     const author = loop.init.author
     const runs = store.ownRuns(author)
-    expect(runs.map((r) => `${r.fields.status}:${r.local.source}`)).toEqual([
-      'keep:baseline',
-      'discard:rebase',
-      'keep:llm',
-    ])
-    expect(runs[1]?.fields).toMatchObject({
-      parentHash: peer.fileHash,
-      fileHash: peer.fileHash,
-      diff: '',
-      status: 'discard',
-    })
+    expect(statusesAndSources(runs)).toEqual(['keep:baseline', 'discard:rebase', 'keep:llm'])
+    expectRemeasureOf(peer.fileHash, runs[1]?.fields, { status: 'discard' })
     expect(runs[1]?.fields.valBpb).toBeCloseTo(WORSE_BPB, 6)
     expect(events['rebase-finished']).toHaveLength(1)
     expect(events['rebase-finished'][0]).toMatchObject({ reason: 'refuted', adopted: false })
@@ -255,11 +243,7 @@ describe('AgentLoop rebase step', () => {
     ])
     expect(events['rebase-finished'].map((e) => e.reason)).toEqual(['refuted', 'confirmed'])
     const runs = store.ownRuns(loop.init.author)
-    expect(runs.map((r) => `${r.fields.status}:${r.local.source}`)).toEqual([
-      'keep:baseline',
-      'discard:rebase',
-      'keep:rebase',
-    ])
+    expect(statusesAndSources(runs)).toEqual(['keep:baseline', 'discard:rebase', 'keep:rebase'])
     expect(events['parent-changed'].at(-1)?.fileHash).toBe(honest.fileHash)
     await expectConsistent(dataDir, store, loop.init.author)
   })
@@ -340,21 +324,11 @@ describe('AgentLoop rebase step', () => {
     const { llm, server } = await scriptedLlm(
       editReply('gelu activation', ACT, 'ACTIVATION = "gelu"'),
     )
-    const { loop, events } = makeLoop(store, dataDir, llm, { maxExperiments: 3 })
-    await loop.run(AbortSignal.timeout(90_000))
+    const { loop, events } = await runLoop(store, dataDir, llm, 3, 90_000)
 
     const runs = store.ownRuns(loop.init.author)
-    expect(runs.map((r) => `${r.fields.status}:${r.local.source}`)).toEqual([
-      'keep:baseline',
-      'crash:rebase',
-      'keep:llm',
-    ])
-    expect(runs[1]?.fields).toMatchObject({
-      parentHash: peer.fileHash,
-      fileHash: peer.fileHash,
-      diff: '',
-      valBpb: 0,
-    })
+    expect(statusesAndSources(runs)).toEqual(['keep:baseline', 'crash:rebase', 'keep:llm'])
+    expectRemeasureOf(peer.fileHash, runs[1]?.fields, { valBpb: 0 })
     expect(runs[1]?.local.crashReason).toBe('exit-code')
     expect(events['rebase-finished']).toEqual([
       {

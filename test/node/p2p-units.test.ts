@@ -14,7 +14,7 @@ import { StoreAfterForward } from '../../node/p2p/gossip/store-after-forward.ts'
 import { toTopicValidatorResult } from '../../node/p2p/gossip/validator.ts'
 import { InvalidIdentityError, loadOrCreateIdentity } from '../../node/p2p/identity.ts'
 import type { RecordEventDetail } from '../../node/p2p/interfaces.ts'
-import { LoopnetNode } from '../../node/p2p/node.ts'
+import { LoopnetNode, type LoopnetNodeInit } from '../../node/p2p/node.ts'
 import { SYNC_RETRIES, SyncScheduler } from '../../node/p2p/sync/scheduler.ts'
 import { buildPage } from '../../node/p2p/sync/sync.ts'
 import { NetworkStore } from '../../node/store/network-store.ts'
@@ -25,7 +25,7 @@ import { fileHash } from '../../protocol/hash.ts'
 import { decodeRecord } from '../../protocol/record.ts'
 import { signRecord } from '../../protocol/sign.ts'
 import { resultsTopic } from '../../protocol/topic.ts'
-import { CHILD_TEXT, GENESIS, makeFields, PARENT_TEXT } from '../fixtures/p2p/records.ts'
+import { CHILD_TEXT, GENESIS, LOCAL_RUN, makeFields, PARENT_TEXT } from '../fixtures/p2p/records.ts'
 
 let dir: string
 beforeAll(async () => {
@@ -34,6 +34,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
+
+/** A node of GENESIS on a new store `name` in the test dir: not started, no listen address. */
+async function nodeOnNewStore(
+  name: string,
+  more: Partial<LoopnetNodeInit> = {},
+): Promise<{ sqlite: Store; node: LoopnetNode }> {
+  const sqlite = new Store(join(dir, `${name}.sqlite`))
+  const node = await LoopnetNode.create({
+    genesis: GENESIS,
+    dataDir: join(dir, name),
+    listen: [],
+    store: new NetworkStore(sqlite, GENESIS),
+    ...more,
+  })
+  return { sqlite, node }
+}
 
 describe('identity', () => {
   it('creates an Ed25519 key once (mode 0600) and loads the same one after', async () => {
@@ -163,13 +179,7 @@ describe('gossiped records stored after the forward', () => {
 describe("the network view of 'loopnet start'", () => {
   it("blanks control characters in a peer's signed description and in refusal messages", async () => {
     const key = await generateKeyPair('Ed25519')
-    const sqlite = new Store(join(dir, 'view.sqlite'))
-    const node = await LoopnetNode.create({
-      genesis: GENESIS,
-      dataDir: join(dir, 'view'),
-      listen: [],
-      store: new NetworkStore(sqlite, GENESIS),
-    })
+    const { sqlite, node } = await nodeOnNewStore('view')
     const lines: string[] = []
     const detach = attachNetworkView(node, 'plain', (text) => lines.push(text))
     // clear the screen, retitle the terminal, then a fake log line of our own
@@ -201,23 +211,11 @@ describe("the network view of 'loopnet start'", () => {
 })
 
 describe('own records: one door', () => {
-  const local = {
-    commit: 'c'.repeat(40),
-    parentCommit: 'd'.repeat(40),
-    source: 'builtin',
-    logPath: '/x.log',
-    wallSeconds: 71,
-  }
-
   it("the swarm sink stores an own record with its local facts, then it fires 'record' via 'self' and is queued", async () => {
     const key = await generateKeyPair('Ed25519')
-    const sqlite = new Store(join(dir, 'own.sqlite'))
-    const node = await LoopnetNode.create({
-      genesis: GENESIS,
-      dataDir: join(dir, 'own'),
+    const { sqlite, node } = await nodeOnNewStore('own', {
       privateKey: key,
       listen: ['/ip4/127.0.0.1/tcp/0'],
-      store: new NetworkStore(sqlite, GENESIS),
     })
     await node.start()
     const events: RecordEventDetail[] = []
@@ -232,7 +230,7 @@ describe('own records: one door', () => {
     const listening = printed.length
     const sink = new SwarmSink(sqlite, node)
     const published = await sink.publishRecord(makeFields(key, { seq: 1 }), undefined, {
-      ...local,
+      ...LOCAL_RUN,
       fileText: CHILD_TEXT,
     })
     await sink.publish(makeFields(key, { seq: 2, description: 'again' }))
@@ -243,7 +241,7 @@ describe('own records: one door', () => {
     expect(events[0]?.id).toBe(published.id)
     expect(storedWhenAnnounced).toEqual([true, true])
     expect(await sink.ownRuns(node.peerId)).toEqual([
-      { id: published.id, fields: makeFields(key, { seq: 1 }), local },
+      { id: published.id, fields: makeFields(key, { seq: 1 }), local: LOCAL_RUN },
     ])
     expect(sqlite.getFile(fileHash(CHILD_TEXT))).toBe(CHILD_TEXT)
     expect(await sink.maxSeq(node.peerId)).toBe(2)

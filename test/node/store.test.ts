@@ -26,6 +26,7 @@ import { validateRecord } from '../../protocol/validation/index.ts'
 import {
   CHILD_TEXT,
   GENESIS,
+  LOCAL_RUN,
   makeFields,
   OTHER_GENESIS,
   PARENT_TEXT,
@@ -72,32 +73,26 @@ function record(seq: number, over: Partial<ExperimentFields> = {}): ExperimentFi
   }
 }
 
-const local = {
-  commit: 'c'.repeat(40),
-  parentCommit: 'd'.repeat(40),
-  source: 'builtin',
-  logPath: '/x.log',
-  wallSeconds: 71,
-}
-
 describe('Store', () => {
   it('inserts a record with its file and local facts once, by id and by (author, seq)', async () => {
     const store = await open()
     const text = 'LR = 0.02\n'
     const rec = record(1, { fileHash: sha256Hex(text), status: 'keep' })
-    const first = store.insertRecord(rec, { local, fileText: text })
+    const first = store.insertRecord(rec, { local: LOCAL_RUN, fileText: text })
     expect(first).toEqual({ id: localRecordId(rec), inserted: true })
-    expect(store.insertRecord(rec, { local }).inserted).toBe(false)
+    expect(store.insertRecord(rec, { local: LOCAL_RUN }).inserted).toBe(false)
     expect(store.insertRecord({ ...rec, description: 'other' }).inserted).toBe(false) // same seq
     expect(store.getFile(rec.fileHash)).toBe(text)
-    expect(store.ownRuns('alice')).toEqual([{ id: first.id, fields: rec, local }])
+    expect(store.ownRuns('alice')).toEqual([{ id: first.id, fields: rec, local: LOCAL_RUN }])
     expect(store.getRecord(first.id)).toMatchObject({ ...rec, idx: 1 })
   })
 
   it('rolls the whole insert back when any part fails', async () => {
     const store = await open()
     const rec = record(1, { fileHash: 'not-the-hash' })
-    expect(() => store.insertRecord(rec, { local, fileText: 'x = 1\n' })).toThrow(/hashes to/)
+    expect(() => store.insertRecord(rec, { local: LOCAL_RUN, fileText: 'x = 1\n' })).toThrow(
+      /hashes to/,
+    )
     expect(store.counts()).toEqual({ keep: 0, discard: 0, crash: 0, rejected: 0, total: 0 })
     expect(store.ownRuns('alice')).toEqual([])
   })
@@ -161,7 +156,7 @@ describe('Store', () => {
       record(1, { author: id, fileHash: sha256Hex(text), status: 'keep' }),
       undefined,
       {
-        ...local,
+        ...LOCAL_RUN,
         fileText: text,
       },
     )
@@ -307,13 +302,13 @@ describe('rejected records and budgets', () => {
     // ...and refuted bob's FB (its local facts say so)
     store.insertRecord(
       record(2, { author: 'me', parentHash: 'FB', fileHash: 'FB', status: 'discard', valBpb: 2.5 }),
-      { local: { ...local, claimedBy: 'bob', rebaseVerdict: 'refuted' } },
+      { local: { ...LOCAL_RUN, claimedBy: 'bob', rebaseVerdict: 'refuted' } },
     )
     expect((await view.bestKnown('cpu-2c', undefined, none, 60))?.fileHash).toBe('FC')
     // a re-measure that reproduced the claim but did not beat this node's best refutes nothing
     store.insertRecord(
       record(3, { author: 'me', parentHash: 'FC', fileHash: 'FC', status: 'discard', valBpb: 2.2 }),
-      { local: { ...local, claimedBy: 'bob', rebaseVerdict: 'not-better-here' } },
+      { local: { ...LOCAL_RUN, claimedBy: 'bob', rebaseVerdict: 'not-better-here' } },
     )
     expect((await view.bestKnown('cpu-2c', undefined, none, 60))?.fileHash).toBe('FC')
     // a solo run (another author id, with local facts) rejected FC here too
@@ -326,7 +321,7 @@ describe('rejected records and budgets', () => {
         reason: 'val-text',
         valBpb: 0,
       }),
-      { local },
+      { local: LOCAL_RUN },
     )
     expect((await view.bestKnown('cpu-2c', undefined, none, 60))?.fileHash).toBe('FD')
     // and FD's re-run crashed here: no run here produced its number

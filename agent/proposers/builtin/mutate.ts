@@ -25,7 +25,8 @@ export interface Mutation {
  * that is about logging, the device or the time budget rather than the model (UNTIMED steps
  * would buy free training time; WARMUP passes before begin() only cost untimed start-up).
  */
-export const DEFAULT_FROZEN = /SEED|BUDGET|DEVICE|LOG|PRINT|VERBOSE|EVAL|DTYPE|COMPILE|UNTIMED|WARMUP/
+export const DEFAULT_FROZEN =
+  /SEED|BUDGET|DEVICE|LOG|PRINT|VERBOSE|EVAL|DTYPE|COMPILE|UNTIMED|WARMUP/
 
 /** Multipliers for numbers: small and large steps both ways. */
 const FACTORS = [0.5, 0.75, 1.5, 2]
