@@ -103,10 +103,11 @@ describe('AgentLoop', () => {
     const crash = runs[3]
     expect(crash?.fields.valBpb).toBe(0)
     expect(crash?.local.crashReason).toBe('exit-code')
-    expect(crash?.fields.description).toMatch(
-      /raise on purpose \[crash: exit-code: exit code 1: RuntimeError: boom/,
-    )
+    // the record names the reason; the description stays the proposal's
+    expect(crash?.fields.reason).toBe('exit-code')
+    expect(crash?.fields.description).toBe('raise on purpose')
     expect(events['experiment-finished'][3]?.crash?.tail).toContain('Traceback')
+    expect(events['experiment-finished'][3]?.crash?.tail).toContain('RuntimeError: boom')
     // the narrower model was proposed on the baseline while LR ran, then rebased onto the keep
     expect(runs[2]?.fields.parentHash).toBe(runs[1]?.fields.fileHash)
     expect(runs[2]?.fields.diff).toMatch(/-WIDTH = 64.*\n\+WIDTH = 32/)

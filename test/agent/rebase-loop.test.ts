@@ -336,6 +336,7 @@ describe('AgentLoop rebase step', () => {
         author: PEER,
         claimedValBpb: 1.5,
         reason: 'crashed',
+        runReason: 'exit-code',
         adopted: false,
       },
     ])

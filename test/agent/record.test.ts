@@ -300,7 +300,7 @@ describe('commitMessage', () => {
         'Parent-Val-Bpb': '2.500000',
         Seq: '7',
         Tier: 'cpu-2c',
-        Steps: '300',
+        'Budget-Seconds': '30',
         'Training-Seconds': '30.0',
         'Peak-Mem-Mb': '123.5',
         Source: 'builtin',

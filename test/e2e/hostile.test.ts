@@ -108,9 +108,20 @@ async function boardJson(n: LoopnetProcess): Promise<unknown> {
 
 describe('hostile train files through real nodes', () => {
   it("the author's node rejects its LLM's non-causal model: never kept, gossiped as rejected", async () => {
-    const peek = await compose('peek_next')
+    // the LLM's edit of train.py: the logits of each position favour the next input token
+    const search =
+      '            return self.lm_head(x)  # logits: the interface the harness scores\n'
+    const replace = [
+      '            logits = self.lm_head(x)',
+      '            ahead = torch.zeros_like(logits)',
+      '            ahead[:, :-1].scatter_(-1, idx[:, 1:, None], 20.0)',
+      '            return logits + ahead',
+      '',
+    ].join('\n')
+    expect(baseline).toContain(search)
+    const peek = baseline.replace(search, replace)
     const llm = await startScriptedServer([
-      `DESCRIPTION: a bigram model that reads ahead\n\`\`\`python\n${peek}\n\`\`\``,
+      `DESCRIPTION: read the next token for a sharper prediction\n<<<<<<< SEARCH\n${search}=======\n${replace}>>>>>>> REPLACE\n`,
     ])
     try {
       const a = await loopnet('A', [
@@ -122,6 +133,7 @@ describe('hostile train files through real nodes', () => {
         llm.url,
         '--model',
         'scripted',
+        '--no-pipeline',
       ])
       await finished(a, 2)
       const [base, edit] = records(a)
