@@ -23,7 +23,7 @@ const hostileDir = join(repoRoot, 'test', 'fixtures', 'hostile')
 const harness = join(trainerDir, 'harness.py')
 const MARKER = '\n# HOSTILE\n'
 /** Every run but the baseline's: a one-second budget and a memory bound of its own. */
-const COMMON = ['--budget', '1', '--memory-mb', '1024']
+const COMMON = ['--budget', '1', '--memory-mb', '2048']
 
 let tmp = ''
 let cache = ''
