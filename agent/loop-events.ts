@@ -32,6 +32,11 @@ export interface AgentLoopEvents {
     parentValBpb: number | undefined
     commit: string
     tsvLinesAdded: number
+    /**
+     * The journal holds runs of another genesis only (an older loopnet: another train file
+     * contract or metric): a new lineage starts from the baseline; the old runs stay readable.
+     */
+    previousGenesis?: string
   }
   'proposal-rejected': { source: string; attempt: number; kind: RejectionKind; message: string }
   'proposal-failed': { source: string; message: string; fallback: string | undefined }

@@ -362,6 +362,9 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       (r) => r.fields.status === 'keep' && r.fields.genesis === this.init.genesis,
     )
     const last = kept.at(-1)
+    const previousGenesis = runs.some((r) => r.fields.genesis === this.init.genesis)
+      ? undefined
+      : runs.at(-1)?.fields.genesis
     if (last === undefined) {
       const root = await this.workspace.rootCommit()
       await this.workspace.resetTo(root)
@@ -382,6 +385,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       parentValBpb: this.parent.valBpb,
       commit: this.parent.commit,
       tsvLinesAdded,
+      ...(previousGenesis !== undefined ? { previousGenesis } : {}),
     })
   }
 }

@@ -150,6 +150,47 @@ describe('AgentLoop', () => {
     expect(await runOnce(3)).toEqual(first)
   })
 
+  it('starts a new lineage, and says so, when its journal holds only runs of another genesis', async () => {
+    const { loop, store, events } = await makeLoop(new BuiltinProposer(), { maxExperiments: 1 })
+    const author = loop.init.author
+    const old = sha256Hex('the swarm of an older loopnet')
+    // an own run of format 1's days: another genesis, with its local facts
+    store.insertRecord(
+      {
+        genesis: old,
+        author,
+        seq: 1,
+        parentHash: '',
+        fileHash: sha256Hex('an old-contract train.py'),
+        diff: '',
+        status: 'keep',
+        valBpb: 1.9,
+        trainingSeconds: 1,
+        totalSeconds: 2,
+        ...HARNESS_FIELDS,
+        peakMemMb: 0,
+        tier: 'cpu-2c',
+        description: 'baseline',
+        createdAt: 1,
+      },
+      {
+        local: {
+          commit: 'e'.repeat(40),
+          parentCommit: 'f'.repeat(40),
+          source: 'baseline',
+          logPath: '/old.log',
+          wallSeconds: 1,
+        },
+      },
+    )
+    await loop.run(AbortSignal.timeout(60_000))
+    expect(events.resumed[0]).toMatchObject({ experiments: 1, previousGenesis: old })
+    const runs = store.ownRuns(author).filter((r) => r.fields.genesis === loop.init.genesis)
+    expect(runs.map((r) => [r.fields.seq, r.fields.parentHash, r.local.source])).toEqual([
+      [2, '', 'baseline'],
+    ])
+  })
+
   it("numbers its runs past its author's records it holds without local facts", async () => {
     const { loop, store, dataDir } = await makeLoop(new BuiltinProposer(), { maxExperiments: 2 })
     const author = loop.init.author

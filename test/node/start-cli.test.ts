@@ -13,6 +13,7 @@ import { execa, type ResultPromise } from 'execa'
 import { simpleGit } from 'simple-git'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Store } from '../../node/store/store.ts'
+import { startScriptedServer } from '../fixtures/agent/openai-server.ts'
 import { runPython, smallSource, trainerDir } from '../trainer/helpers.ts'
 
 const bin = fileURLToPath(new URL('../../bin/loopnet.js', import.meta.url))
@@ -293,5 +294,70 @@ describe('loopnet start (fixture trainer)', () => {
     const kept = runs.filter((r) => r.fields.status === 'keep')
     expect((await git.raw(['rev-parse', 'HEAD'])).trim()).toBe(kept.at(-1)?.local.commit)
     expect((await git.status()).isClean()).toBe(true)
+  })
+})
+
+describe('loopnet start: without a sandbox', () => {
+  it.each<{ name: string; env: Record<string, string>; args: string[]; mode: string | undefined }>([
+    {
+      name: 'a working sandbox: nothing to say, records sandboxed',
+      env: {},
+      args: [],
+      mode: undefined,
+    },
+    {
+      name: 'none here: one line, only its own built-in proposals (not the LLM), records say so',
+      env: { FIXTURE_SANDBOX: 'broken' },
+      args: ['--proposer', 'llm', '--model', 'scripted'],
+      mode: 'own-only',
+    },
+    {
+      name: 'the opt-out: a warning, every record says so',
+      env: {},
+      args: ['--unsafe-no-sandbox'],
+      mode: 'off',
+    },
+  ])('$name', async ({ env, args, mode }) => {
+    const llm = await startScriptedServer([], 'DESCRIPTION: never asked\n```python\nA = 1\n```')
+    try {
+      const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-sandbox-'))
+      const run = start(
+        [
+          '--data-dir',
+          dataDir,
+          '--budget',
+          '1',
+          '--max-experiments',
+          '2',
+          '--base-url',
+          llm.url,
+          ...args,
+        ],
+        { LOOPNET_TRAINER_DIR: fixtureTrainer, ...env },
+      )
+      expect((await run.child).exitCode).toBe(0)
+      const said = run.events.filter((e) => e.event === 'sandbox')
+      expect(said.map((e) => e.mode)).toEqual(mode === undefined ? [] : [mode])
+      if (mode === 'own-only') {
+        expect(String(said[0]?.message)).toMatch(/no sandbox \(bwrap cannot create its namespaces/)
+        expect(String(said[0]?.message)).toMatch(/LLM-written files .* are refused/)
+      }
+      const records = run.events
+        .filter((e) => e.event === 'experiment-finished')
+        .map((e) => e.record as { unsandboxed: boolean })
+      const sources = run.events
+        .filter((e) => e.event === 'experiment-started')
+        .map((e) => e.source)
+      expect(records).toHaveLength(2)
+      expect(records.map((r) => r.unsandboxed)).toEqual(
+        mode === undefined ? [false, false] : [true, true],
+      )
+      if (mode === 'own-only') {
+        expect(sources).toEqual(['baseline', 'builtin'])
+        expect(llm.requests).toHaveLength(0)
+      }
+    } finally {
+      await llm.close()
+    }
   })
 })

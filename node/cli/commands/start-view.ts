@@ -37,9 +37,11 @@ export function attachView(loop: AgentLoop, mode: ViewMode, out: Write = writeSt
   let current = ''
   on('resumed', (d) =>
     line(
-      d.experiments === 0
-        ? 'loopnet: fresh start, the first experiment is the baseline'
-        : `loopnet: resumed after ${d.experiments} experiments, parent ${shortHash(d.parentHash)} val_bpb ${d.parentValBpb?.toFixed(6) ?? 'n/a'}${d.tsvLinesAdded > 0 ? ` (${d.tsvLinesAdded} results.tsv lines restored)` : ''}`,
+      d.previousGenesis !== undefined
+        ? `loopnet: the ${d.experiments} runs in this data dir belong to another swarm (genesis ${shortHash(d.previousGenesis)}: an older loopnet's train file contract or metric); a new lineage starts from the new baseline, and the old runs stay in results.tsv and the store`
+        : d.experiments === 0
+          ? 'loopnet: fresh start, the first experiment is the baseline'
+          : `loopnet: resumed after ${d.experiments} experiments, parent ${shortHash(d.parentHash)} val_bpb ${d.parentValBpb?.toFixed(6) ?? 'n/a'}${d.tsvLinesAdded > 0 ? ` (${d.tsvLinesAdded} results.tsv lines restored)` : ''}`,
     ),
   )
   on('experiment-started', (d) => {
