@@ -26,7 +26,7 @@ import type { AgentLoopEvents, PhaseSeconds } from './loop-events.ts'
 import { type AgentLoopInit, LOOP_DEFAULTS } from './loop-options.ts'
 import { baselineProposal, ProposalPipeline } from './proposals.ts'
 import type { Proposal } from './proposer.ts'
-import { judgeRemeasure, remeasureStatus } from './rebase.ts'
+import { judgeRemeasure, type RebaseVerdict, remeasureStatus } from './rebase.ts'
 import { addPhases, type FinishedOutcome, type Parent, phaseSeconds, zeroPhases } from './record.ts'
 import { RemeasurePlanner } from './remeasure.ts'
 import { type CurrentBest, killOrphanTrainer, RunStateWriter, readRunState } from './run-state.ts'
@@ -248,7 +248,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       const { best, own } = remeasure
       const verdict =
         outcome.kind === 'rejected'
-          ? ({ adopt: false, reason: 'rejected' } as const)
+          ? ({ adopt: false, reason: 'rejected' } satisfies RebaseVerdict)
           : judgeRemeasure(best.valBpb, measured, own, this.init.minDelta)
       return { status: remeasureStatus(verdict), measured, remeasure: { best, verdict } }
     }

@@ -93,10 +93,9 @@ export function distrustedAuthors(
   const refuted = new Map<string, number>()
   for (const run of ownRuns) {
     if (run.claimedBy === undefined) continue
-    if (run.rebaseVerdict === 'refuted' || run.rebaseVerdict === 'rejected')
+    if (NOT_REPRODUCED.has(run.rebaseVerdict ?? ''))
       refuted.set(run.claimedBy, (refuted.get(run.claimedBy) ?? 0) + 1)
-    else if (run.rebaseVerdict === 'confirmed' || run.rebaseVerdict === 'not-better-here')
-      refuted.delete(run.claimedBy)
+    else if (REPRODUCED.has(run.rebaseVerdict ?? '')) refuted.delete(run.claimedBy)
   }
   const out = new Set<string>()
   for (const [author, count] of refuted) if (count >= REBASE_REFUTED_LIMIT) out.add(author)
@@ -113,35 +112,77 @@ export function rebaseTolerance(claimedValBpb: number): number {
 }
 
 /**
- * rejected: the harness found the file breaking a rule here (a forged or non-causal model):
- * a refutation that no tolerance could change.
+ * Adopt? Local truth: a peer's file becomes this node's parent when this node's own re-measure
+ * beats its own best by more than `margin`, whatever the claim said (the claim only decides
+ * which file is worth a re-measure). With no own best yet, any measured file will do.
  */
-export type RebaseVerdict =
-  | { adopt: true; reason: 'confirmed' }
-  | { adopt: false; reason: 'refuted' | 'not-better-here' | 'crashed' | 'rejected' }
+export function shouldAdopt(measured: number, own: OwnBest | undefined, margin: number): boolean {
+  return own === undefined || measured < own.valBpb - margin
+}
 
 /**
- * After the local re-run: adopt when the local number confirms the claim (within tolerance)
- * and is also better than our own best measured here, by more than minDelta as any keep must
- * be. A claim that does not reproduce is refuted; one that reproduces but does not beat our
- * best on this machine is not adopted. A run that gives no usable number (as decide() sees
- * it: missing, not finite, not positive) is a crash.
+ * Reproduced? Whether the claim held here within `tolerance`. It decides the author's standing
+ * on this node (and later the board's verification level), never adoption.
+ */
+export function claimReproduced(claimed: number, measured: number, tolerance: number): boolean {
+  return measured <= claimed + tolerance
+}
+
+/**
+ * The two decisions of a re-measure, and its reason:
+ * - confirmed: adopted, and the claim reproduced;
+ * - better-here: adopted (it beats our best here) though the claim did not reproduce;
+ * - not-better-here: the claim reproduced, but the file does not beat our best here;
+ * - refuted: neither;
+ * - crashed: the re-run gave no number; rejected: the harness found the file breaking a rule
+ *   here (a forged or non-causal model), a refutation no tolerance could change.
+ */
+export type RebaseReason =
+  | 'confirmed'
+  | 'better-here'
+  | 'not-better-here'
+  | 'refuted'
+  | 'crashed'
+  | 'rejected'
+
+export interface RebaseVerdict {
+  adopt: boolean
+  /** Whether the claim held here; undefined when the re-run gave no number. */
+  reproduced?: boolean
+  reason: RebaseReason
+}
+
+/** Verdicts that count against the claim's author here (its standing). */
+export const NOT_REPRODUCED: ReadonlySet<string> = new Set(['refuted', 'better-here', 'rejected'])
+/** Verdicts whose claim held here: they clear the author's count. */
+export const REPRODUCED: ReadonlySet<string> = new Set(['confirmed', 'not-better-here'])
+
+/**
+ * After the local re-run: adopt when the local number beats our own best by more than
+ * `margin` (as any keep must), and separately, whether the claim reproduced within
+ * `tolerance`. A run that gives no usable number (as decide() sees it: missing, not finite,
+ * not positive) is a crash.
  */
 export function judgeRemeasure(
   claimedValBpb: number,
   measuredValBpb: number | undefined,
   own: OwnBest | undefined,
-  minDelta = 0,
+  margin = 0,
+  tolerance = rebaseTolerance(claimedValBpb),
 ): RebaseVerdict {
   if (measuredValBpb === undefined || !Number.isFinite(measuredValBpb) || measuredValBpb <= 0) {
     return { adopt: false, reason: 'crashed' }
   }
-  if (measuredValBpb > claimedValBpb + rebaseTolerance(claimedValBpb)) {
-    return { adopt: false, reason: 'refuted' }
-  }
-  if (own !== undefined && measuredValBpb >= own.valBpb - minDelta)
-    return { adopt: false, reason: 'not-better-here' }
-  return { adopt: true, reason: 'confirmed' }
+  const adopt = shouldAdopt(measuredValBpb, own, margin)
+  const reproduced = claimReproduced(claimedValBpb, measuredValBpb, tolerance)
+  const reason = adopt
+    ? reproduced
+      ? 'confirmed'
+      : 'better-here'
+    : reproduced
+      ? 'not-better-here'
+      : 'refuted'
+  return { adopt, reproduced, reason }
 }
 
 /** The re-measure's record status: adopted is a keep, a crash a crash, a rejection a rejection, the rest discards. */

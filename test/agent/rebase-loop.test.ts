@@ -232,6 +232,24 @@ describe('AgentLoop rebase step', () => {
     await expectConsistent(dataDir, store, author)
   })
 
+  it("adopts a peer's file that beats its own best here although its claim did not reproduce", async () => {
+    const { store, dataDir } = await openStore()
+    // claims 1.5; measures 2.12 here: no reproduction, but 0.69 better than the baseline here
+    const peer = insertPeerKeep(store, BETTER, 1.5)
+    const { loop, events } = await runBuiltin(store, dataDir, 2)
+    const runs = store.ownRuns(loop.init.author)
+    expect(statusesAndSources(runs)).toEqual(['keep:baseline', 'keep:rebase'])
+    expectRemeasureOf(peer.fileHash, runs[1]?.fields, { status: 'keep' })
+    expect(runs[1]?.fields.valBpb).toBeCloseTo(BETTER_BPB, 6)
+    expect(events['rebase-finished'][0]).toMatchObject({ reason: 'better-here', adopted: true })
+    expect(runs[1]?.local.rebaseVerdict).toBe('better-here')
+    expect(events['parent-changed'].at(-1)?.fileHash).toBe(peer.fileHash)
+    // the local number is what the node now has to beat; the verdict journaled here counts
+    // against the claim's author (rebase.test.ts: distrustedAuthors)
+    expect(events['parent-changed'].at(-1)?.valBpb).toBeCloseTo(BETTER_BPB, 6)
+    await expectConsistent(dataDir, store, loop.init.author)
+  })
+
   it('after refuting the top claim, re-measures the second-best that still beats it', async () => {
     const { store, dataDir } = await openStore()
     const liar = insertPeerKeep(store, WORSE, 1.0) // measures 2.913147 here

@@ -31,42 +31,77 @@ describe('shouldRemeasure', () => {
 describe('judgeRemeasure', () => {
   const own = { fileHash: 'a', valBpb: 2.1 }
   it.each([
-    ['reproduces exactly', 2.0, 2.0, own, true, 'confirmed'],
+    ['reproduces exactly', 2.0, 2.0, own, true, true, 'confirmed'],
     [
       'within tolerance and better here',
       2.0,
       2.0 + rebaseTolerance(2.0) * 0.9,
       own,
       true,
+      true,
       'confirmed',
     ],
-    ['beyond tolerance', 2.0, 2.0 + rebaseTolerance(2.0) * 1.1, own, false, 'refuted'],
+    // adopt is local truth: it beats our best here, whatever the claim said
+    [
+      'beyond tolerance, yet better here',
+      2.0,
+      2.0 + rebaseTolerance(2.0) * 1.1,
+      own,
+      true,
+      false,
+      'better-here',
+    ],
+    // the main job's DEPTH 2 -> 1: claimed 1.751, 1.766 here, our best 1.857: adopted
+    [
+      'a real gain that misses its claim',
+      1.751,
+      1.766,
+      { fileHash: 'a', valBpb: 1.857 },
+      true,
+      false,
+      'better-here',
+    ],
+    ['beyond tolerance and not better here', 2.0, 2.2, own, false, false, 'refuted'],
     [
       'confirmed but not better here',
       2.0,
       2.0,
       { fileHash: 'a', valBpb: 1.995 },
       false,
+      true,
       'not-better-here',
     ],
-    ['re-run crashed', 2.0, undefined, own, false, 'crashed'],
-    ['re-run NaN', 2.0, Number.NaN, own, false, 'crashed'],
-    ['re-run gave zero', 2.0, 0, own, false, 'crashed'],
-    ['no own best: confirmed is enough', 2.0, 2.001, undefined, true, 'confirmed'],
-  ] as const)('%s', (_name, claimed, measured, ownBest, adopt, reason) => {
-    expect(judgeRemeasure(claimed, measured, ownBest)).toEqual({ adopt, reason })
+    ['no own best: any number will do', 2.0, 2.5, undefined, true, false, 'better-here'],
+    ['no own best, reproduced', 2.0, 2.001, undefined, true, true, 'confirmed'],
+  ] as const)('%s', (_name, claimed, measured, ownBest, adopt, reproduced, reason) => {
+    expect(judgeRemeasure(claimed, measured, ownBest)).toEqual({ adopt, reproduced, reason })
   })
 
   it.each([
-    ['gain above minDelta', 2.0, 0.05, true, 'confirmed'],
-    ['gain within minDelta', 2.0, 0.2, false, 'not-better-here'],
-  ] as const)('minDelta: %s', (_name, measured, minDelta, adopt, reason) => {
-    expect(judgeRemeasure(2.0, measured, own, minDelta)).toEqual({ adopt, reason })
+    ['re-run crashed', undefined],
+    ['re-run NaN', Number.NaN],
+    ['re-run gave zero', 0],
+  ] as const)('%s: crashed, neither adopted nor judged', (_name, measured) => {
+    expect(judgeRemeasure(2.0, measured, own)).toEqual({ adopt: false, reason: 'crashed' })
   })
 
-  it('tolerance is relative with an absolute floor', () => {
-    expect(rebaseTolerance(0.1)).toBe(0.002)
-    expect(rebaseTolerance(2.0)).toBeCloseTo(0.01, 12)
+  it.each([
+    ['gain above the margin', 2.0, 0.05, true, 'confirmed'],
+    ['gain within the margin', 2.0, 0.2, false, 'not-better-here'],
+  ] as const)('margin: %s', (_name, measured, margin, adopt, reason) => {
+    expect(judgeRemeasure(2.0, measured, own, margin)).toMatchObject({ adopt, reason })
+  })
+
+  it('takes the tolerance it is given for reproduced, never for adopt', () => {
+    expect(judgeRemeasure(2.0, 2.05, own, 0, 0.1)).toEqual({
+      adopt: true,
+      reproduced: true,
+      reason: 'confirmed',
+    })
+    expect(judgeRemeasure(2.0, 2.05, own, 0, 0.01)).toMatchObject({
+      adopt: true,
+      reproduced: false,
+    })
   })
 })
 
@@ -130,6 +165,11 @@ describe('distrustedAuthors', () => {
     expect(
       distrustedAuthors([run('a', 'refuted'), run('a', 'crashed'), run('a', 'refuted')]),
     ).toEqual(new Set(['a']))
+    // a claim that did not reproduce counts against its author even when the file was adopted
+    // here, and a rejection counts as a refutation
+    expect(distrustedAuthors([run('a', 'better-here'), run('a', 'rejected')])).toEqual(
+      new Set(['a']),
+    )
   })
 })
 

@@ -112,6 +112,8 @@ function rebaseOutcome(d: AgentLoopEvents['rebase-finished']): string {
   switch (d.reason) {
     case 'confirmed':
       return `adopted ${file}, local ${local} (claim ${claim} confirmed)`
+    case 'better-here':
+      return `adopted ${file}: local ${local} beats ours, though the claim ${claim} did not reproduce here`
     case 'refuted':
       return `refuted ${file}: local ${local}, claim ${claim}`
     case 'not-better-here':
