@@ -4,9 +4,14 @@
  * what each node does and, after every finished experiment, the network leaderboard as the
  * first running node sees it. Ctrl-C stops them all (each finishes cleanly; rerunning resumes).
  *
- *   node scripts/local-swarm.ts [--nodes 3] [--budget 30] [--max-experiments N] [--dir DIR]
+ *   node scripts/local-swarm.ts [--nodes N] [--budget 30] [--max-experiments N] [--dir DIR]
  *                               [--corpus PATH]
+ *
+ * Each node is pinned to cores of its own (taskset), so no node's measurements depend on what
+ * the others do; the default is one node per core. More nodes than cores run only when asked,
+ * unpinned, and their numbers then depend on the load.
  */
+import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { execa } from 'execa'
@@ -18,8 +23,8 @@ import type { NodeEvent } from './testnet/spawn.ts'
 
 const { values } = parseArgs({
   options: {
-    nodes: { type: 'string', default: '3' },
-    // Three trainers share the cores: 30 s each keeps the first leaderboard a few minutes away.
+    nodes: { type: 'string', default: String(availableParallelism()) },
+    // 30 s each keeps the first leaderboard a few minutes away.
     budget: { type: 'string', default: '30' },
     'max-experiments': { type: 'string' },
     dir: { type: 'string', default: '.loopnet/swarm' },
@@ -29,6 +34,14 @@ const { values } = parseArgs({
 })
 const count = Number(values.nodes)
 const dir = resolve(values.dir)
+const cores = availableParallelism()
+/** Node i's cores (a taskset list), or undefined when the nodes outnumber the cores. */
+function coresOf(i: number): string | undefined {
+  if (count > cores) return undefined
+  const each = Math.floor(cores / count)
+  const first = (i - 1) * each
+  return each === 1 ? String(first) : `${first}-${first + each - 1}`
+}
 const common = [
   '--budget',
   values.budget,
@@ -120,9 +133,15 @@ function watch(node: LoopnetProcess): void {
 }
 
 try {
+  say(
+    'swarm',
+    count > cores
+      ? `${count} nodes on ${cores} cores: not pinned, so each node's numbers depend on the others' load`
+      : `${count} nodes, each pinned to ${Math.floor(cores / count)} of ${cores} cores`,
+  )
   for (let i = 1; i <= count && !stopController.signal.aborted; i++) {
     const name = `node${i}`
-    // every earlier node, so the three form a mesh, not a star around the first
+    // every earlier node, so they form a mesh, not a star around the first
     const bootstrap = nodes.flatMap((n) =>
       n.multiaddrs.filter((a) => a.includes('/ip4/127.0.0.1/')),
     )
@@ -134,6 +153,7 @@ try {
       args: [...common, '--seed', String(i)],
       onStderr: (chunk) => process.stderr.write(chunk),
       readyTimeoutMs: 600_000,
+      ...(coresOf(i) !== undefined ? { cpus: coresOf(i) } : {}),
     })
     nodes.push(node)
     node.proc.once('exit', () => exited.push(node))

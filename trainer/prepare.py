@@ -472,7 +472,39 @@ def detect_tier():
         n = len(os.sched_getaffinity(0))
     except AttributeError:
         n = os.cpu_count() or 1
-    return "cpu", f"cpu-{n}c"
+    model = cpu_model_key(_cpu_model_name())
+    return "cpu", f"cpu-{model}-{n}c" if model else f"cpu-{n}c"
+
+
+def _cpu_model_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1]
+    except OSError:
+        pass
+    return ""
+
+
+# Words of a CPU's marketing name that say nothing about its speed.
+CPU_NAME_NOISE = {"cpu", "processor", "with", "radeon", "graphics", "core", "gen"}
+
+
+def cpu_model_key(name):
+    """'AMD EPYC 7B13 64-Core Processor' -> 'amd-epyc-7b13'; 'Intel(R) Core(TM) i7-9750H CPU @
+    2.60GHz' -> 'intel-i7-9750h'. Two 2-core machines of different CPUs are different tiers:
+    the budget buys each a different number of steps."""
+    name = name.lower().split("@")[0].replace("(r)", " ").replace("(tm)", " ")
+    tokens = [w for w in re.split(r"[^a-z0-9]+", name) if w]
+    words = []
+    for i, w in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        counts_cores = w.isdigit() and nxt in ("core", "cores")  # "64-Core"
+        if w in CPU_NAME_NOISE or counts_cores or re.fullmatch(r"\d+(st|nd|rd|th)", w):
+            continue
+        words.append(w)
+    return "-".join(words[:5])[:40].strip("-")
 
 
 def time_budget(hw_class):

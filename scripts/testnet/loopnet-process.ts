@@ -25,6 +25,8 @@ export interface LoopnetProcessOptions {
   readyTimeoutMs?: number
   /** Also gets every stderr chunk (the trainer's and prepare's messages go there). */
   onStderr?: (chunk: string) => void
+  /** Pin the node (and so its trainer) to these CPUs, a taskset list like '0' or '2-3'. */
+  cpus?: string
 }
 
 export class LoopnetProcess extends TestnetNode {
@@ -59,7 +61,12 @@ export async function startLoopnet(opts: LoopnetProcessOptions): Promise<Loopnet
     ...(opts.bootstrap ?? []).flatMap((b) => ['--bootstrap', b]),
     ...(opts.args ?? []),
   ]
-  const proc = spawn(process.execPath, args, {
+  // taskset execs the node in place: the pid is the node's
+  const [cmd, argv] =
+    opts.cpus === undefined
+      ? [process.execPath, args]
+      : ['taskset', ['-c', opts.cpus, process.execPath, ...args]]
+  const proc = spawn(cmd, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
   })

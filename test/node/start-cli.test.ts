@@ -102,7 +102,7 @@ describe('loopnet start (real trainer)', () => {
       expect(line).toMatch(/^[0-9a-f]{7}\t\d+\.\d{6}\t\d+\.\d\t(keep|discard)\t/)
     const s = await status(dataDir)
     expect(s).toMatchObject({ running: false, counts: { total: 2, crash: 0 } })
-    expect((s.best as { tier: string }).tier).toMatch(/^cpu-\d+c$/)
+    expect((s.best as { tier: string }).tier).toMatch(/^cpu-([a-z0-9-]+-)?\d+c$/)
   })
 
   it('trains on the --corpus it is given, in the swarm of that corpus', async () => {

@@ -6,11 +6,13 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   docsSources,
   fixturesDir,
   parseHarnessSummary,
+  python,
   runPython,
   smallSource,
   trainerDir,
@@ -115,6 +117,32 @@ describe('prepare.py on a small --source corpus', () => {
   })
 })
 
+describe('the hardware tier', () => {
+  it('names the CPU model and the cores this process may run on', async () => {
+    const names = [
+      ['AMD EPYC 7B13 64-Core Processor', 'amd-epyc-7b13'],
+      ['Intel(R) Core(TM) i7-9750H CPU @ 2.60GHz', 'intel-i7-9750h'],
+      ['12th Gen Intel(R) Core(TM) i5-12400', 'intel-i5-12400'],
+      ['AMD Ryzen 9 7950X 16-Core Processor', 'amd-ryzen-9-7950x'],
+      ['', ''],
+    ]
+    const r = await runPython('-c', [
+      `import json, prepare; print(json.dumps([prepare.cpu_model_key(n) for n, _ in ${JSON.stringify(names)}]))`,
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual(names.map(([, key]) => key))
+    // pinned to one core (as the local swarm pins each node): a tier of its own
+    const pinned = await execa(
+      'taskset',
+      ['-c', '0', python, '-c', 'import prepare; print(prepare.detect_tier()[1])'],
+      {
+        env: { PYTHONPATH: trainerDir },
+      },
+    )
+    expect(pinned.stdout.trim()).toMatch(/^cpu-([a-z0-9-]+-)?1c$/)
+  })
+})
+
 describe("the harness's scoring", () => {
   it('scores a uniform model over 256 byte tokens at 8.0 bits per byte', async () => {
     const r = await runPython(join(fixturesDir, 'eval_uniform.py'), [])
@@ -167,7 +195,7 @@ describe('train.py on the default corpus (CPU)', () => {
     expect(Number(s.num_params)).toBeGreaterThan(1e6)
     expect(Number(s.probe_max_diff)).toBeLessThan(1e-3)
     expect(s.sandbox).toBe('bwrap')
-    expect(s.device).toMatch(/^cpu-\d+c$/)
+    expect(s.device).toMatch(/^cpu-([a-z0-9-]+-)?\d+c$/)
   })
 
   it("computes the same loss and gradients with its CPU kernels as with the GPU path's formulas", async () => {
