@@ -43,38 +43,6 @@ function statusFromWire(value: number): ExperimentStatus | undefined {
   }
 }
 
-function toWire(
-  fields: ExperimentFields,
-  signature?: Uint8Array,
-): loopnet.ExperimentRecord.$Properties {
-  return {
-    genesis: fields.genesis,
-    author: fields.author,
-    seq: fields.seq,
-    parentHash: fields.parentHash,
-    fileHash: fields.fileHash,
-    diff: fields.diff,
-    status: STATUS_TO_WIRE[fields.status],
-    valBpb: fields.valBpb,
-    trainingSeconds: fields.trainingSeconds,
-    totalSeconds: fields.totalSeconds,
-    peakMemMb: fields.peakMemMb,
-    tier: fields.tier,
-    description: fields.description,
-    createdAt: fields.createdAt,
-    version: fields.version,
-    budgetSeconds: fields.budgetSeconds,
-    startupSeconds: fields.startupSeconds,
-    evalSeconds: fields.evalSeconds,
-    probeSeconds: fields.probeSeconds,
-    numParams: fields.numParams,
-    seed: fields.seed,
-    reason: fields.reason,
-    unsandboxed: fields.unsandboxed,
-    ...(signature !== undefined ? { signature } : {}),
-  }
-}
-
 /** Exactly the ExperimentFields of an object that may carry more (a stored row, a signed record). */
 export function pickExperimentFields(fields: ExperimentFields): ExperimentFields {
   return {
@@ -101,6 +69,21 @@ export function pickExperimentFields(fields: ExperimentFields): ExperimentFields
     unsandboxed: fields.unsandboxed,
     description: fields.description,
     createdAt: fields.createdAt,
+  }
+}
+
+/**
+ * The wire form: the fields as they are but the status, an enum on the wire. Key order does not
+ * matter: the generated encoder writes own properties in field-number order.
+ */
+function toWire(
+  fields: ExperimentFields,
+  signature?: Uint8Array,
+): loopnet.ExperimentRecord.$Properties {
+  return {
+    ...pickExperimentFields(fields),
+    status: STATUS_TO_WIRE[fields.status],
+    ...(signature !== undefined ? { signature } : {}),
   }
 }
 

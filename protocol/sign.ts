@@ -2,7 +2,14 @@
  * Signing and verifying records with libp2p Ed25519 keys. The author field is the peer id
  * string; an Ed25519 peer id embeds its public key, so a verifier needs nothing but the record.
  */
-import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto'
+import {
+  createPrivateKey,
+  createPublicKey,
+  type JsonWebKey,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto'
 import type { PrivateKey, PublicKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { InvalidAuthorError, InvalidFieldError } from './errors.ts'
@@ -16,6 +23,14 @@ import {
 } from './record.ts'
 import type { ExperimentFields } from './types.ts'
 import { checkPlausibility, checkSchema } from './validation/schema.ts'
+
+/** An Ed25519 key as a JWK for node:crypto, from libp2p's raw bytes: x, and d (the seed) to sign. */
+function ed25519Jwk(publicKey: Uint8Array, seed?: Uint8Array): JsonWebKey {
+  const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url')
+  const jwk: JsonWebKey = { kty: 'OKP', crv: 'Ed25519', x: b64(publicKey) }
+  if (seed !== undefined) jwk.d = b64(seed)
+  return jwk
+}
 
 /** Parsed author keys: every node checks every record once per hop, mostly from few authors. */
 const AUTHOR_KEY_CACHE_SIZE = 1024
@@ -36,10 +51,7 @@ function authorKey(author: string): AuthorKey {
   const cached = authorKeys.get(author)
   if (cached !== undefined) return cached
   const publicKey = parseAuthorKey(author)
-  const keyObject = createPublicKey({
-    format: 'jwk',
-    key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey.raw).toString('base64url') },
-  })
+  const keyObject = createPublicKey({ format: 'jwk', key: ed25519Jwk(publicKey.raw) })
   if (authorKeys.size >= AUTHOR_KEY_CACHE_SIZE) {
     // Maps iterate in insertion order: drop the oldest.
     const oldest = authorKeys.keys().next().value
@@ -68,16 +80,8 @@ function signingKey(privateKey: PrivateKey): SigningKey {
   let key = signingKeys.get(privateKey)
   if (key === undefined) {
     // libp2p's raw Ed25519 private key: the 32-byte seed, then the 32-byte public key.
-    const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url')
-    const keyObject = createPrivateKey({
-      format: 'jwk',
-      key: {
-        kty: 'OKP',
-        crv: 'Ed25519',
-        d: b64(privateKey.raw.subarray(0, 32)),
-        x: b64(privateKey.publicKey.raw),
-      },
-    })
+    const jwk = ed25519Jwk(privateKey.publicKey.raw, privateKey.raw.subarray(0, 32))
+    const keyObject = createPrivateKey({ format: 'jwk', key: jwk })
     key = { keyObject, author: peerIdFromPrivateKey(privateKey).toString() }
     signingKeys.set(privateKey, key)
   }
