@@ -21,7 +21,10 @@ export const key: PrivateKey = await generateKeyPair('Ed25519')
 export const otherKey: PrivateKey = await generateKeyPair('Ed25519')
 
 /** Signs without signRecord's checks: how a buggy or hostile peer would build a record. */
-export async function forceSign(fields: ExperimentFields, signer: PrivateKey = key): Promise<Uint8Array> {
+export async function forceSign(
+  fields: ExperimentFields,
+  signer: PrivateKey = key,
+): Promise<Uint8Array> {
   const signature = await signer.sign(signingBytes(fields))
   return encodeRecord({ ...fields, signature })
 }

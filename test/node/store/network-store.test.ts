@@ -76,7 +76,6 @@ describe('rejected records and budgets', () => {
     // never a best, never ranked
     expect(store.bestKeep(GENESIS, 'cpu-2c', undefined, 60)).toBeUndefined()
   })
-
 })
 
 describe('NetworkStore', () => {

@@ -228,5 +228,4 @@ describe('validateRecord', () => {
     expect(gossipVerdict(err, author)).toBe('reject')
     expect(gossipVerdict(err, `${author}-relay`)).toBe('ignore')
   })
-
 })

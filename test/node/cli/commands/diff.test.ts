@@ -46,5 +46,4 @@ describe('loopnet diff', () => {
     expect(unknownDiff.stderr).toBe('loopnet: no train file hash starts with deadbeefdeadbeef')
     expect(unknownDiff.exitCode).toBe(unknown.exitCode)
   })
-
 })

@@ -9,7 +9,19 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildLeaderboard } from '../../../../node/leaderboard/leaderboard.ts'
 import { Store } from '../../../../node/store/store.ts'
-import { A1, A2, ALICE, B1, BASE, cli, G, h, historyDataDir, type Offline, VIEWS } from '../helpers.ts'
+import {
+  A1,
+  A2,
+  ALICE,
+  B1,
+  BASE,
+  cli,
+  G,
+  h,
+  historyDataDir,
+  type Offline,
+  VIEWS,
+} from '../helpers.ts'
 
 let dataDir: string
 let offline: Offline
