@@ -9,6 +9,7 @@
 import type { SQLInputValue, StatementSync } from 'node:sqlite'
 import type { ExperimentStatus } from '../../protocol/types.ts'
 import type { AuthorCounts, BoardGroup, BoardRecord } from '../leaderboard/leaderboard.ts'
+import { whereEqual } from './db.ts'
 
 type Row = Record<string, SQLInputValue>
 type Prepare = (sql: string) => StatementSync
@@ -142,22 +143,17 @@ export function countsByAuthor(
   genesis: string,
   filter: { tier?: string; budgetSeconds?: number } = {},
 ): AuthorCounts[] {
-  const where = ['genesis = ?']
-  const args: SQLInputValue[] = [genesis]
-  if (filter.tier !== undefined) {
-    where.push('tier = ?')
-    args.push(filter.tier)
-  }
-  if (filter.budgetSeconds !== undefined) {
-    where.push('budget_seconds = ?')
-    args.push(filter.budgetSeconds)
-  }
+  const where = whereEqual([
+    ['genesis', genesis],
+    ['tier', filter.tier],
+    ['budget_seconds', filter.budgetSeconds],
+  ])
   const rows = prepare(
     `SELECT author, SUM(keep) AS keep, SUM(discard) AS discard, SUM(crash) AS crash,
         SUM(rejected) AS rejected, SUM(keep + discard + crash + rejected) AS total
-       FROM author_counts WHERE ${where.join(' AND ')}
+       FROM author_counts ${where.sql}
       GROUP BY author HAVING total > 0 ORDER BY total DESC, author`,
-  ).all(...args) as Row[]
+  ).all(...where.args) as Row[]
   return rows.map((r) => ({
     author: String(r.author),
     keep: Number(r.keep),

@@ -181,3 +181,20 @@ export class Db {
     if (this.db.isOpen) this.db.exec('PRAGMA synchronous = FULL')
   }
 }
+
+/**
+ * `column = ?` conditions for the filters that are set, and their values in order: the WHERE
+ * of the board's and the counts' optional filters. Columns are code, never input.
+ */
+export function whereEqual(
+  filters: ReadonlyArray<readonly [column: string, value: SQLInputValue | undefined]>,
+): {
+  sql: string
+  args: SQLInputValue[]
+} {
+  const set = filters.filter(([, value]) => value !== undefined)
+  return {
+    sql: set.length === 0 ? '' : `WHERE ${set.map(([column]) => `${column} = ?`).join(' AND ')}`,
+    args: set.map(([, value]) => value as SQLInputValue),
+  }
+}

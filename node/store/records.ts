@@ -17,7 +17,7 @@ import {
   RECORD_VERSION,
 } from '../../protocol/types.ts'
 import { applyRecordDiff } from '../../protocol/validation/diff.ts'
-import type { Db, Row } from './db.ts'
+import { type Db, type Row, whereEqual } from './db.ts'
 import * as files from './files.ts'
 import { insertLocalRun, LOCAL_RUN_COLUMNS, localRunOf } from './own-runs.ts'
 import { verdictsHere } from './verdicts.ts'
@@ -327,21 +327,13 @@ export function bestKeep(
 
 /** keep / discard / crash / rejected / total, of one genesis or author or both, or of all records. */
 export function counts(db: Db, filter: { genesis?: string; author?: string } = {}): Counts {
-  const where: string[] = []
-  const args: string[] = []
-  if (filter.genesis !== undefined) {
-    where.push('genesis = ?')
-    args.push(filter.genesis)
-  }
-  if (filter.author !== undefined) {
-    where.push('author = ?')
-    args.push(filter.author)
-  }
+  const where = whereEqual([
+    ['genesis', filter.genesis],
+    ['author', filter.author],
+  ])
   const rows = db
-    .prepare(
-      `SELECT status, COUNT(*) AS n FROM records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY status`,
-    )
-    .all(...args) as Row[]
+    .prepare(`SELECT status, COUNT(*) AS n FROM records ${where.sql} GROUP BY status`)
+    .all(...where.args) as Row[]
   const out: Counts = { keep: 0, discard: 0, crash: 0, rejected: 0, total: 0 }
   for (const r of rows) {
     const status = String(r.status) as ExperimentStatus

@@ -3,7 +3,7 @@
  * its JSON event lines turned into awaitable events by TestnetNode. Used by the local swarm
  * launcher, the swarm tests and benchmarks. Stopping is by SIGTERM, as a user would.
  */
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { TestnetNode } from './spawn.ts'
@@ -77,4 +77,15 @@ export async function startLoopnet(opts: LoopnetProcessOptions): Promise<Loopnet
   const node = new LoopnetProcess(opts.name, opts.dataDir, proc)
   await node.announced('listening', opts.readyTimeoutMs ?? 120_000)
   return node
+}
+
+/** `loopnet leaderboard` of a data dir (the running node's API, else its store), as printed. */
+export function leaderboardText(dataDir: string, json = false): Promise<string> {
+  const args = ['--no-warnings', LOOPNET_BIN, 'leaderboard', '--data-dir', dataDir]
+  if (json) args.push('--json')
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, args, { maxBuffer: 64 * 2 ** 20 }, (err, stdout) =>
+      err ? reject(err) : resolve(stdout.replace(/\n$/, '')),
+    ),
+  )
 }

@@ -25,7 +25,6 @@ import {
   fixtureLlm,
   fixtureLoop,
   HARNESS_FIELDS,
-  python,
   type RecordedEvents,
   statusesAndSources,
 } from './helpers.ts'

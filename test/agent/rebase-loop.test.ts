@@ -28,7 +28,6 @@ import {
   fixtureLlm,
   fixtureLoop,
   HARNESS_FIELDS,
-  python,
   type RecordedEvents,
   statusesAndSources,
 } from './helpers.ts'

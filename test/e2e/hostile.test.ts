@@ -19,8 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { recordDiff } from '../../agent/validate.ts'
 import { sha256Hex } from '../../protocol/hash.ts'
 import {
-  LOOPNET_BIN,
   type LoopnetProcess,
+  leaderboardText,
   startLoopnet,
 } from '../../scripts/testnet/loopnet-process.ts'
 import { spawnNode, stopAll, type TestnetNode } from '../../scripts/testnet/spawn.ts'
@@ -95,15 +95,7 @@ const records = (n: LoopnetProcess): Finished[] =>
   n.events.filter((e) => e.event === 'experiment-finished').map((e) => e.record as Finished)
 
 async function boardJson(n: LoopnetProcess): Promise<unknown> {
-  const res = await execa(process.execPath, [
-    '--no-warnings',
-    LOOPNET_BIN,
-    'leaderboard',
-    '--data-dir',
-    n.dataDir,
-    '--json',
-  ])
-  return JSON.parse(res.stdout)
+  return JSON.parse(await leaderboardText(n.dataDir, true))
 }
 
 describe('hostile train files through real nodes', () => {

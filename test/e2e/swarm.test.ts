@@ -7,12 +7,11 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { execa } from 'execa'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Leaderboard } from '../../node/leaderboard/leaderboard.ts'
 import {
-  LOOPNET_BIN,
   type LoopnetProcess,
+  leaderboardText,
   startLoopnet,
 } from '../../scripts/testnet/loopnet-process.ts'
 import type { NodeEvent } from '../../scripts/testnet/spawn.ts'
@@ -42,17 +41,8 @@ async function node(
   return n
 }
 
-async function leaderboard(n: LoopnetProcess, json: boolean): Promise<string> {
-  const res = await execa(process.execPath, [
-    '--no-warnings',
-    LOOPNET_BIN,
-    'leaderboard',
-    '--data-dir',
-    n.dataDir,
-    ...(json ? ['--json'] : []),
-  ])
-  return res.stdout
-}
+const leaderboard = (n: LoopnetProcess, json: boolean): Promise<string> =>
+  leaderboardText(n.dataDir, json)
 
 const board = async (n: LoopnetProcess): Promise<Leaderboard> =>
   JSON.parse(await leaderboard(n, true)) as Leaderboard
