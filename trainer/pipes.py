@@ -57,9 +57,3 @@ def write_all(fd, data, deadline):
 
 def read_byte(fd, deadline):
     return bytes(read_exact(fd, 1, deadline))
-
-
-def child_pipe():
-    """(parent end, child end) with the parent's end close-on-exec: only the child inherits."""
-    r, w = os.pipe()
-    return r, w
