@@ -69,7 +69,11 @@ class EvalChild:
         deadline = time.monotonic() + startup
         try:
             write_all(self.in_w, weights, deadline)
-            if read_byte(self.out_r, deadline) != b"R":
+            answer = read_byte(self.out_r, deadline)
+            if answer == b"N":
+                self.close()
+                raise Crashed("nan", "the trained weights hold non-finite values")
+            if answer != b"R":
                 raise Rejected("malformed-reply", "the eval process did not answer ready")
         except PipeTimeoutError:
             self.close()

@@ -6,8 +6,9 @@ file's code): the harness fixes every size, shuffles what it asks, and checks th
 
 Channels (fds from the environment): IN, a pipe (harness -> here): the weights, then batches
 of B x T int32 token ids; REPLY, a shared buffer of exactly 2 x B x T x V float32 that this process
-fills with each batch's logits (two halves, alternating); OUT, a pipe (here -> harness): b"R" once ready, then b"D" when
-a batch's logits are in the buffer. The process ends when IN closes.
+fills with each batch's logits (two halves, alternating); OUT, a pipe (here -> harness): b"R" once ready (b"N" instead
+when the weights hold non-finite values: the run's own crash), then b"D" when a batch's logits
+are in the buffer. The process ends when IN closes.
 """
 
 import importlib.util
@@ -55,6 +56,10 @@ spec.loader.exec_module(train)  # the main guard keeps its training from running
 device = torch.device("cuda" if ON_GPU else "cpu")
 model = train.build_model()
 state = torch.load(io.BytesIO(read_exact(WEIGHTS_BYTES)), map_location=device)
+# weights that went non-finite in training are the run's own crash, not a broken rule
+if any(t.is_floating_point() and not torch.isfinite(t).all() for t in state.values()):
+    write_all(b"N")
+    sys.exit(0)
 model.load_state_dict(state)
 model.to(device)
 model.eval()

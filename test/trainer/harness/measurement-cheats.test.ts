@@ -75,6 +75,7 @@ const CASES: Case[] = [
     check: (r, e) => e(r.summary.detail).toMatch(/no reply within 3 s/),
   },
   { fixture: 'nan_loss', verdict: 'crash', reason: 'fail' },
+  { fixture: 'nan_weights', verdict: 'crash', reason: 'nan' },
   {
     // a pasted paragraph of the (public) val text, byte for byte in the file
     fixture: 'val_pasted',

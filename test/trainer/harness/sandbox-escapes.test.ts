@@ -116,6 +116,17 @@ describe('harness.py against train files that try to escape the sandbox', () => 
     }
   })
 
+  it.concurrent('pickle_weights: a pickle in the weights never runs outside a sandbox', {
+    timeout: 120_000,
+  }, async ({ expect: e, signal }) => {
+    const marker = join(tmp, `unpickled-${randomBytes(6).toString('hex')}`)
+    const file = await compose('pickle_weights', { MARKER: JSON.stringify(marker) })
+    const r = await slot(() => runHarness(file, COMMON, {}, signal))
+    // the eval sandbox loads them (the command runs there, or fails there); then nothing loads
+    e(r.summary.verdict).not.toBe('ok')
+    e(existsSync(marker), 'the command ran on the host').toBe(false)
+  })
+
   it.concurrent('writes_outside: nothing it writes reaches the host, its run dir included', {
     timeout: 120_000,
   }, async ({ expect: e, signal }) => {
