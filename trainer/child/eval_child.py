@@ -19,6 +19,7 @@ import sys
 
 import numpy as np
 import torch
+from loopnet import read_exact, write_all
 
 IN_FD = int(os.environ["LOOPNET_IN_FD"])
 OUT_FD = int(os.environ["LOOPNET_OUT_FD"])
@@ -30,46 +31,27 @@ V = int(os.environ["LOOPNET_VOCAB_SIZE"])
 ON_GPU = os.environ.get("LOOPNET_HW") == "cuda"
 
 
-def read_exact(n):
-    buf = bytearray(n)
-    view = memoryview(buf)
-    got = 0
-    while got < n:
-        k = os.readv(IN_FD, [view[got:]])
-        if k == 0:
-            return None if got == 0 else sys.exit(4)
-        got += k
-    return buf
-
-
-def write_all(data):
-    view = memoryview(data).cast("B")
-    sent = 0
-    while sent < len(view):
-        sent += os.write(OUT_FD, view[sent : sent + (1 << 20)])
-
-
 spec = importlib.util.spec_from_file_location("train", os.environ["LOOPNET_TRAIN_FILE"])
 train = importlib.util.module_from_spec(spec)
 sys.modules["train"] = train
 spec.loader.exec_module(train)  # the main guard keeps its training from running
 device = torch.device("cuda" if ON_GPU else "cpu")
 model = train.build_model()
-state = torch.load(io.BytesIO(read_exact(WEIGHTS_BYTES)), map_location=device)
+state = torch.load(io.BytesIO(read_exact(IN_FD, WEIGHTS_BYTES)), map_location=device)
 # weights that went non-finite in training are the run's own crash, not a broken rule
 if any(t.is_floating_point() and not torch.isfinite(t).all() for t in state.values()):
-    write_all(b"N")
+    write_all(OUT_FD, b"N")
     sys.exit(0)
 model.load_state_dict(state)
 model.to(device)
 model.eval()
 # two halves: batch k goes into half k % 2 (the harness scores one while this computes the other)
 reply = np.frombuffer(mmap.mmap(REPLY_FD, 2 * B * T * V * 4), dtype=np.float32).reshape(2, B, T, V)
-write_all(b"R")
+write_all(OUT_FD, b"R")
 batch = 0
 with torch.no_grad():
     while True:
-        raw = read_exact(B * T * 4)
+        raw = read_exact(IN_FD, B * T * 4, eof_ok=True)
         if raw is None:
             break
         x = torch.from_numpy(np.frombuffer(raw, dtype=np.int32).reshape(B, T).astype(np.int64)).to(device)
@@ -79,5 +61,5 @@ with torch.no_grad():
         else:
             logits = model(x)
         reply[batch % 2] = logits.float().reshape(B, T, V).cpu().numpy()
-        write_all(b"D")
+        write_all(OUT_FD, b"D")
         batch += 1

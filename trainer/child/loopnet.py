@@ -32,16 +32,27 @@ class HarnessProtocolError(Exception):
     """begin()/finish() called out of order, or without a harness."""
 
 
-def _read_exact(fd, n):
+def read_exact(fd, n, eof_ok=False):
+    """Exactly n bytes from the harness; None when it closed the pipe before the first byte and
+    `eof_ok` (the eval loop's end), HarnessProtocolError when it closed it midway."""
     buf = bytearray(n)
     view = memoryview(buf)
     got = 0
     while got < n:
         k = os.readv(fd, [view[got:]])
         if k == 0:
-            raise HarnessProtocolError(f"the harness closed the data pipe after {got} of {n} bytes")
+            if got == 0 and eof_ok:
+                return None
+            raise HarnessProtocolError(f"the harness closed the pipe after {got} of {n} bytes")
         got += k
     return buf
+
+
+def write_all(fd, data):
+    view = memoryview(data).cast("B")
+    sent = 0
+    while sent < len(view):
+        sent += os.write(fd, view[sent : sent + (1 << 20)])
 
 
 def begin():
@@ -53,7 +64,7 @@ def begin():
         raise HarnessProtocolError("begin() outside a harness run, or twice")
     os.write(_CTRL_FD, b"B")
     _begun_at = time.monotonic()
-    tokens = np.frombuffer(_read_exact(_DATA_FD, TRAIN_TOKENS * 2), dtype=np.uint16)
+    tokens = np.frombuffer(read_exact(_DATA_FD, TRAIN_TOKENS * 2), dtype=np.uint16)
     os.close(_DATA_FD)
     return tokens
 
@@ -75,8 +86,5 @@ def finish(model):
     torch.save({k: v.detach().to("cpu") for k, v in model.state_dict().items()}, buf)
     data = buf.getbuffer()
     os.write(_CTRL_FD, b"F" + struct.pack("<Q", len(data)))
-    view = memoryview(data)
-    sent = 0
-    while sent < len(view):
-        sent += os.write(_CTRL_FD, view[sent : sent + (1 << 20)])
+    write_all(_CTRL_FD, data)
     os.close(_CTRL_FD)
