@@ -1,7 +1,7 @@
 /**
  * trainer/: prepare.py (corpus, split, tokenizer, genesis), the harness's scoring, and train.py
  * through the harness (a short sandboxed CPU run, NaN handling), as real python processes on
- * temporary caches. The hostile train files are test/trainer/harness.test.ts's.
+ * temporary caches. The hostile train files are in test/trainer/harness/.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
