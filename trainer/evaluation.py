@@ -113,8 +113,20 @@ class EvalChild:
             self.close()
             raise Rejected("malformed-reply", f"no reply within {limit:.0f} s (a hang)") from None
         except PipeClosedError as e:
+            killed = self.killed_by_signal()
             self.close()
+            if killed:
+                # out of memory, most likely: the run's own failure, as in training
+                raise Crashed("eval-killed", "the eval process was killed (out of memory?)") from None
             raise Rejected("malformed-reply", f"the eval process broke off its reply: {e}") from None
+
+    def killed_by_signal(self):
+        """bwrap passes on a SIGKILLed child as 128 + 9 (the memory cgroup's OOM kill)."""
+        try:
+            code = self.child.proc.wait(timeout=5)
+        except Exception:
+            return False
+        return code in (137, -9)
 
     def close(self):
         for fd in (self.in_w, self.out_r):

@@ -59,6 +59,13 @@ const CASES: Case[] = [
     },
   },
   {
+    // the same in the eval process: killed there, the run's own failure, not a broken rule
+    fixture: 'eval_memory_hog',
+    args: ['--memory-mb', '1024'],
+    verdict: 'crash',
+    reason: 'eval-killed',
+  },
+  {
     fixture: 'tiocsti',
     verdict: 'ok',
     check: (r, e) => {
