@@ -21,8 +21,8 @@ Usage: python3 harness.py TRAIN_FILE [--budget S] [--seed N] [--summary-fd FD] [
 
 import argparse
 import io
-import os
 import json
+import os
 import shutil
 import signal
 import struct
@@ -104,7 +104,6 @@ def train_phase(run, train_ids):
         t_begin = time.monotonic()
         run.summary["startup_seconds"] = t_begin - t_spawn
         if first != b"B":
-            child.kill()
             raise Rejected("protocol", f"the first message was {first!r}, not begin()")
         try:
             write_all(data_w, train_ids.astype("<u2").tobytes(), t_begin + DATA_SECONDS)
@@ -119,7 +118,6 @@ def train_phase(run, train_ids):
             child.kill()
             raise child.broken_rule(Crashed("timeout", f"no finish() within {hang - t_begin:.0f} s of begin()")) from None
         if msg != b"F":
-            child.kill()
             raise Rejected("protocol", f"expected finish(), got {msg!r}")
         cap = run.rules["weights_max_mb"] * 2**20
         try:
@@ -128,7 +126,6 @@ def train_phase(run, train_ids):
                 raise Rejected("weights-too-large", f"the weights are {size} bytes (at most {cap})")
             weights = read_exact(ctrl_r, size, time.monotonic() + HANDOFF_SECONDS + HANDOFF_SECONDS_PER_MB * size / 2**20)
         except (PipeTimeoutError, PipeClosedError) as e:
-            child.kill()
             raise Rejected("protocol", f"the weights' hand-off broke off: {e}") from None
         t_finish = time.monotonic()
         child.kill()  # before anything reads the weights: no training after finish()
@@ -244,12 +241,12 @@ def format_summary(summary):
     return "\n".join(lines) + "\n"
 
 
-def run_experiment(run, data):
+def run_experiment(run, source, corpus_sha256):
+    """The phases, on the train file's bytes as read (never through a link)."""
     from evaluation import evaluate
 
-    train_ids, val_ids, token_bytes, meta, data_dir = data
-    with open(run.train_file, "rb") as f:
-        check_file(f.read(), val_shingles(val_ids, data_dir))
+    train_ids, val_ids, token_bytes, _ = prepare.load_data(corpus_sha256)
+    check_file(source, val_shingles(val_ids, str(prepare.data_dir(corpus_sha256))))
     weights = train_phase(run, train_ids)
     run.summary["num_params"] = count_parameters(weights)
     evaluate(run, weights, val_ids, token_bytes)
@@ -289,12 +286,8 @@ def main(argv=None):
         if not run.sandboxed:
             print("harness: WARNING: running the train file WITHOUT a sandbox (--no-sandbox)", flush=True)
         sha = args.corpus or os.environ.get("LOOPNET_CORPUS") or prepare.DEFAULT_CORPUS_SHA256
-        train_ids, val_ids, token_bytes, meta = prepare.load_data(sha)
-        run_experiment(run, (train_ids, val_ids, token_bytes, meta, str(prepare.data_dir(sha))))
-    except FileRejected as e:
-        run = run or Run(args, hw, tier, rules, "")
-        run.summary.update(verdict="rejected", reason=e.reason, detail=str(e))
-    except Rejected as e:
+        run_experiment(run, data, sha)
+    except (FileRejected, Rejected) as e:
         run = run or Run(args, hw, tier, rules, "")
         run.summary.update(verdict="rejected", reason=e.reason, detail=str(e))
     except Crashed as e:
