@@ -170,7 +170,7 @@ def evaluate(run, weights, val_ids, token_bytes):
         positions = sorted(set(extra) | {prefix - 1})
         probes.append((w, prefix, other, positions))
     wanted = {}
-    for j, (w, _, _, positions) in enumerate(probes):
+    for j, (w, _, _, _) in enumerate(probes):
         wanted.setdefault(w, []).append(j)
 
     # phase 3: eval; the probe process starts alongside (it gets the weights only afterwards)
