@@ -5,7 +5,10 @@
  * gain moves this node's parent.
  */
 import type { ExperimentFields, ExperimentStatus } from '../protocol/types.ts'
-import type { BestKnown, LocalRun } from './interfaces.ts'
+import type { BestKnown } from './interfaces.ts'
+import { distrustedAuthors as distrustedAuthorsOver, type StandingRun } from './standing.ts'
+
+export { NOT_REPRODUCED, REPRODUCED } from './standing.ts'
 
 /**
  * How far a local re-run may land above the claimed val_bpb and still confirm it. One run's
@@ -86,20 +89,9 @@ export function rebaseSkips(
   return skip
 }
 
-/** Authors with REBASE_REFUTED_LIMIT refuted claims since their last confirmed one here. */
-export function distrustedAuthors(
-  ownRuns: readonly Pick<LocalRun, 'claimedBy' | 'rebaseVerdict'>[],
-): Set<string> {
-  const refuted = new Map<string, number>()
-  for (const run of ownRuns) {
-    if (run.claimedBy === undefined) continue
-    if (NOT_REPRODUCED.has(run.rebaseVerdict ?? ''))
-      refuted.set(run.claimedBy, (refuted.get(run.claimedBy) ?? 0) + 1)
-    else if (REPRODUCED.has(run.rebaseVerdict ?? '')) refuted.delete(run.claimedBy)
-  }
-  const out = new Set<string>()
-  for (const [author, count] of refuted) if (count >= REBASE_REFUTED_LIMIT) out.add(author)
-  return out
+/** Authors with REBASE_REFUTED_LIMIT failed claims since their last reproduced one here. */
+export function distrustedAuthors(ownRuns: readonly StandingRun[]): Set<string> {
+  return distrustedAuthorsOver(ownRuns, REBASE_REFUTED_LIMIT)
 }
 
 /** The one-line description of a re-measure record. */
@@ -151,11 +143,6 @@ export interface RebaseVerdict {
   reproduced?: boolean
   reason: RebaseReason
 }
-
-/** Verdicts that count against the claim's author here (its standing). */
-export const NOT_REPRODUCED: ReadonlySet<string> = new Set(['refuted', 'better-here', 'rejected'])
-/** Verdicts whose claim held here: they clear the author's count. */
-export const REPRODUCED: ReadonlySet<string> = new Set(['confirmed', 'not-better-here'])
 
 /**
  * After the local re-run: adopt when the local number beats our own best by more than

@@ -1,0 +1,73 @@
+/**
+ * Seed noise (docs/ARCHITECTURE.md "Sharing decisions"): how far two runs of one file on this
+ * node land apart, and the margins every decision derives from it. Pure: the loop feeds it
+ * this node's own repeated runs (the noise runs of the baseline, and any file it ran twice).
+ *
+ * One run's val_bpb is the file's true value plus noise of spread sigma; the difference of
+ * two runs then has spread sigma * sqrt(2), so a keep, an adoption and a reproduction each
+ * allow k of those.
+ */
+
+/**
+ * One run's sigma assumed until this node has measured its own: larger than any spread
+ * measured on CPU at 30-60 s (see NOISE_K), so an unmeasured node keeps too little rather than
+ * keeping noise.
+ */
+export const DEFAULT_NOISE_SIGMA = 0.01
+/**
+ * How many sigmas of a difference a gain must clear. 2 lets through about 1 in 44 neutral
+ * edits as a keep (one-sided normal tail); measured spreads in docs/ARCHITECTURE.md.
+ */
+export const DEFAULT_NOISE_K = 2
+/** Fewer degrees of freedom than this and the estimate is not trusted over the default. */
+export const MIN_NOISE_DOF = 2
+
+export interface NoiseEstimate {
+  /** One run's standard deviation of val_bpb (bpb). */
+  sigma: number
+  /** Degrees of freedom behind it (runs minus files); 0 for the default. */
+  dof: number
+  /** Whether sigma was measured here, or is DEFAULT_NOISE_SIGMA. */
+  measured: boolean
+}
+
+/** One measurement of a file on this node: which file, and what it scored. */
+export interface NoiseSample {
+  fileHash: string
+  valBpb: number
+}
+
+/**
+ * The pooled estimate over every file this node ran more than once: the squared deviations
+ * from each file's own mean, over runs minus files. The default until MIN_NOISE_DOF.
+ */
+export function estimateNoise(samples: readonly NoiseSample[]): NoiseEstimate {
+  const byFile = new Map<string, number[]>()
+  for (const s of samples) {
+    if (!Number.isFinite(s.valBpb) || s.valBpb <= 0) continue
+    byFile.set(s.fileHash, [...(byFile.get(s.fileHash) ?? []), s.valBpb])
+  }
+  let squares = 0
+  let dof = 0
+  for (const values of byFile.values()) {
+    if (values.length < 2) continue
+    const mean = values.reduce((a, b) => a + b, 0) / values.length
+    for (const v of values) squares += (v - mean) ** 2
+    dof += values.length - 1
+  }
+  if (dof < MIN_NOISE_DOF) return { sigma: DEFAULT_NOISE_SIGMA, dof: 0, measured: false }
+  return { sigma: Math.sqrt(squares / dof), dof, measured: true }
+}
+
+/** The margin a difference of two runs must clear: k sigmas of it. */
+export function differenceMargin(noise: Pick<NoiseEstimate, 'sigma'>, k = DEFAULT_NOISE_K): number {
+  return k * noise.sigma * Math.SQRT2
+}
+
+/** The estimate in words, for the start view and the LLM's prompt. */
+export function describeNoise(noise: NoiseEstimate, k = DEFAULT_NOISE_K): string {
+  const margin = differenceMargin(noise, k).toFixed(4)
+  return noise.measured
+    ? `seed noise ${noise.sigma.toFixed(4)} bpb per run (${noise.dof + 1}+ runs); a gain must exceed ${margin}`
+    : `seed noise not measured yet: assuming ${noise.sigma.toFixed(4)} bpb per run; a gain must exceed ${margin}`
+}
