@@ -18,7 +18,12 @@ import { execa } from 'execa'
 import { getJson, runningNodeUrl } from '../node/api/client.ts'
 import { formatLeaderboard } from '../node/leaderboard/format.ts'
 import type { Leaderboard } from '../node/leaderboard/leaderboard.ts'
-import { LOOPNET_BIN, type LoopnetProcess, startLoopnet } from './testnet/loopnet-process.ts'
+import {
+  LOOPNET_BIN,
+  type LoopnetProcess,
+  pinnedCores,
+  startLoopnet,
+} from './testnet/loopnet-process.ts'
 import type { NodeEvent } from './testnet/spawn.ts'
 
 const { values } = parseArgs({
@@ -35,13 +40,7 @@ const { values } = parseArgs({
 const count = Number(values.nodes)
 const dir = resolve(values.dir)
 const cores = availableParallelism()
-/** Node i's cores (a taskset list), or undefined when the nodes outnumber the cores. */
-function coresOf(i: number): string | undefined {
-  if (count > cores) return undefined
-  const each = Math.floor(cores / count)
-  const first = (i - 1) * each
-  return each === 1 ? String(first) : `${first}-${first + each - 1}`
-}
+const coresOf = (i: number): string | undefined => pinnedCores(i, count, cores)
 const common = [
   '--budget',
   values.budget,

@@ -4,6 +4,7 @@
  * launcher, the swarm tests and benchmarks. Stopping is by SIGTERM, as a user would.
  */
 import { execFile, spawn } from 'node:child_process'
+import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { TestnetNode } from './spawn.ts'
@@ -46,6 +47,21 @@ export class LoopnetProcess extends TestnetNode {
     await exited
     clearTimeout(timer)
   }
+}
+
+/**
+ * Node i's cores (1-based, a taskset list) when `count` nodes share this machine's cores, each
+ * its own; undefined when the nodes outnumber the cores (they then run unpinned).
+ */
+export function pinnedCores(
+  i: number,
+  count: number,
+  cores = availableParallelism(),
+): string | undefined {
+  if (count > cores) return undefined
+  const each = Math.floor(cores / count)
+  const first = (i - 1) * each
+  return each === 1 ? String(first) : `${first}-${first + each - 1}`
 }
 
 export async function startLoopnet(opts: LoopnetProcessOptions): Promise<LoopnetProcess> {
