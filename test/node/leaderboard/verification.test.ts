@@ -99,7 +99,15 @@ describe('verification levels over the store', () => {
     find('tom', 'T3', 2.45)
     check('T3', 'tom', 2.45, 'not-better-here')
     expect(trusted(store)).toEqual(['alice', 'tom'])
-    expect(levels(store)[0]).toEqual(['alice', 'A1', 'verified', ['me', 'tom']])
+    expect(levels(store)).toEqual([
+      ['alice', 'A1', 'verified', ['me', 'tom']],
+      // tom's row is his best not refuted here: T3, reproduced here (T2 is listed apart)
+      ['tom', 'T3', 'reproduced-here', ['me']],
+    ])
+    const board = buildLeaderboard(store, 'g1')
+    expect(board.tiers[0]?.notRanked.map((r) => [r.fileHash, r.here.verdict])).toEqual([
+      ['T2', 'refuted'],
+    ])
   })
 
   it('a republisher earns no trust from a confirmation of a file it did not find', async () => {
