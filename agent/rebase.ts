@@ -64,8 +64,8 @@ export function shouldRemeasure(
 }
 
 /**
- * A re-measure on the wire: the same file as its own parent, with an empty diff. Peers count
- * these as independent confirmations of the file.
+ * A re-measure on the wire: the same file as its own parent, with an empty diff. Peers that
+ * trust its author count it as a reproduction (docs/ARCHITECTURE.md "Verification levels").
  */
 export function isRemeasure(fields: Pick<ExperimentFields, 'parentHash' | 'fileHash'>): boolean {
   return fields.parentHash !== '' && fields.parentHash === fields.fileHash

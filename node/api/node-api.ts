@@ -173,12 +173,7 @@ export function findDiff(store: NodeApiStore, hashOrPrefix: string): DiffAnswer 
 export function createNodeApi(init: NodeApiInit): NodeApi {
   const { store, genesis } = init
   return {
-    leaderboard: (tier, rows, budgetSeconds) =>
-      buildLeaderboard(store, genesis, {
-        ...(tier !== undefined ? { tier } : {}),
-        ...(rows !== undefined ? { rows } : {}),
-        ...(budgetSeconds !== undefined ? { budgetSeconds } : {}),
-      }),
+    leaderboard: (options) => buildLeaderboard(store, genesis, options),
     records: (since, limit) => {
       const page = store.recordsSince(since, limit, genesis)
       return { records: page.records.map(recordJson), cursor: page.cursor }

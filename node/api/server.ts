@@ -8,6 +8,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { UserError } from '../errors.ts'
+import type { LeaderboardOptions } from '../leaderboard/leaderboard.ts'
 
 export const API_FILE = 'api.json'
 
@@ -18,11 +19,7 @@ export const API_FILE = 'api.json'
  */
 export interface NodeApi {
   /** The board of every (tier, budget) group, or of one tier, one budget, or both. */
-  leaderboard(
-    tier: string | undefined,
-    rows: number | undefined,
-    budgetSeconds?: number | undefined,
-  ): unknown
+  leaderboard(options: LeaderboardOptions): unknown
   records(since: number, limit: number): unknown
   status(): unknown
   /** One record by id or unique id prefix, with its train file. */
@@ -159,7 +156,19 @@ function route(api: NodeApi, url: URL): [number, unknown] {
           400,
           { error: 'BadRequest', message: 'budget must be a positive number of seconds' },
         ]
-      return [200, api.leaderboard(q.get('tier') ?? undefined, rows, budget)]
+      const verifyK = optionalInt(q.get('verify-k'))
+      if (verifyK !== undefined && !(Number.isSafeInteger(verifyK) && verifyK > 0))
+        return [400, { error: 'BadRequest', message: 'verify-k must be a positive integer' }]
+      const tier = q.get('tier')
+      return [
+        200,
+        api.leaderboard({
+          ...(tier !== null ? { tier } : {}),
+          ...(rows !== undefined ? { rows } : {}),
+          ...(budget !== undefined ? { budgetSeconds: budget } : {}),
+          ...(verifyK !== undefined ? { verifyK } : {}),
+        }),
+      ]
     }
     case '/records': {
       const since = Number(q.get('since') ?? 0)

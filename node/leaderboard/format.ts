@@ -7,6 +7,7 @@ import { oneLine, shortAuthor, shortHash, table } from '../cli/text.ts'
 import type {
   AuthorCounts,
   BoardRecord,
+  BoardRow,
   Leaderboard,
   NotRankedRow,
   TierBoard,
@@ -22,18 +23,24 @@ function signed(v: number | undefined): string {
   return `${v > 0 ? '+' : v < 0 ? '' : '±'}${v.toFixed(6)}`
 }
 
+/** The level column: a short word and how many reproduced the claim (this node included). */
+export function levelText(row: Pick<BoardRow, 'verification' | 'reproducedBy'>): string {
+  const word = { provisional: 'prov', 'reproduced-here': 'here', verified: 'verified' }
+  return `${word[row.verification]} ${row.reproducedBy.length}`
+}
+
 function tierTable(board: TierBoard): string[] {
-  const header = ['rank', 'val_bpb', 'delta', 'author', 'file', 'conf', 'description']
+  const header = ['rank', 'val_bpb', 'delta', 'author', 'file', 'level', 'description']
   const rows = board.rows.map((r) => [
     String(r.rank),
     bpb(r.valBpb),
     signed(r.deltaVsBaseline),
     shortAuthor(r.author),
     shortHash(r.fileHash),
-    String(r.confirmations),
+    levelText(r),
     oneLine(r.description),
   ])
-  return table(header, rows, new Set([0, 1, 2, 5]))
+  return table(header, rows, new Set([0, 1, 2]))
 }
 
 function lineage(chain: readonly BoardRecord[]): string[] {
@@ -108,6 +115,9 @@ export function formatLeaderboard(board: Leaderboard): string {
     out.push('no experiments yet: the leaderboard is empty')
     return out.join('\n')
   }
+  out.push(
+    `level: prov = the author's word, here = reproduced here, verified = by ${board.verifyK} trusted authors (${board.trusted.length} trusted here); then how many reproduced it`,
+  )
   for (const tier of board.tiers) {
     const base = tier.baselineValBpb === undefined ? 'no baseline yet' : bpb(tier.baselineValBpb)
     out.push('', `tier ${tier.tier}  budget ${budget(tier.budgetSeconds)}  baseline ${base}`)

@@ -8,9 +8,16 @@
  * The board is this node's view: a file this node rejected or refuted when it ran it, or whose
  * re-measure crashed here (store/verdicts.ts), is never ranked; peers' KEEPs of it are listed
  * apart with the verdict, so a forged or non-causal file is never shown as better on a node
- * that checked it.
+ * that checked it. Each ranked row carries its verification level here (verification.ts):
+ * provisional, reproduced here, or verified by authors this node trusts.
  */
 import type { ExperimentStatus } from '../../protocol/types.ts'
+import {
+  DEFAULT_VERIFY_K,
+  standingHere,
+  type Verification,
+  verificationOf,
+} from './verification.ts'
 
 /** The few fields of a record the leaderboard shows. */
 export interface BoardRecord {
@@ -56,6 +63,27 @@ export interface VerdictHere {
   recordId: string
 }
 
+/** One of this node's own re-measures of a peer's claim (its local facts joined to its record). */
+export interface OwnCheck {
+  /** The re-measure record's author: this node. */
+  author: string
+  fileHash: string
+  /** What this node measured (0 when the run gave no number). */
+  valBpb: number
+  tier: string
+  budgetSeconds: number
+  /** The author of the claim it checked. */
+  claimedBy: string
+  /** agent/rebase.ts RebaseReason ('' when none was written). */
+  rebaseVerdict: string
+}
+
+/** A re-measure record of a file (anyone's): who re-ran it and what it measured. */
+export interface RemeasureOf {
+  author: string
+  valBpb: number
+}
+
 /** The queries the leaderboard needs; the SQLite store implements them with indexes. */
 export interface LeaderboardSource {
   /** The (tier, budget) groups holding any record, by tier then budget. */
@@ -78,19 +106,22 @@ export interface LeaderboardSource {
    * KEEP of it (to walk a lineage); undefined when none is held.
    */
   keepOfFile(genesis: string, fileHash: string, group: BoardGroup): BoardRecord | undefined
-  /** How many authors other than `finder` re-measured the file (any tier) and kept it. */
-  confirmations(genesis: string, fileHash: string, finder: string): number
+  /** This node's own re-measures of peers' claims, oldest first: its standings come from them. */
+  ownChecks(genesis: string): OwnCheck[]
+  /** Who found each file: the first non-re-measure KEEP of it this store inserted. */
+  findersOf(genesis: string, fileHashes: readonly string[]): Map<string, string>
+  /** Re-measures of a file in a group that produced a number, oldest first. */
+  remeasuresOf(genesis: string, group: BoardGroup, fileHash: string): RemeasureOf[]
   countsByAuthor(
     genesis: string,
     filter?: { tier?: string; budgetSeconds?: number },
   ): AuthorCounts[]
 }
 
-export interface BoardRow extends BoardRecord {
+export interface BoardRow extends BoardRecord, Verification {
   rank: number
   /** val_bpb minus the group's baseline (negative is better). */
   deltaVsBaseline: number | undefined
-  confirmations: number
 }
 
 /** A peer's KEEP of a file this node rejected, refuted or could not re-measure: never ranked. */
@@ -112,6 +143,10 @@ export interface TierBoard {
 
 export interface Leaderboard {
   genesis: string
+  /** Trusted reproducers a row needs to be 'verified'. */
+  verifyK: number
+  /** Authors this node trusts now (a claim they found reproduced here, none failed since). */
+  trusted: string[]
   tiers: TierBoard[]
   nodes: AuthorCounts[]
 }
@@ -169,6 +204,8 @@ export interface LeaderboardOptions {
   budgetSeconds?: number
   /** Ranked rows per group (default 20). */
   rows?: number
+  /** Trusted reproducers a row needs to be 'verified' (default 2). */
+  verifyK?: number
 }
 
 export function buildLeaderboard(
@@ -186,8 +223,12 @@ export function buildLeaderboard(
   const verdicts = groups.length === 0 ? [] : source.verdictsHere(genesis)
   const condemned = verdicts.map((v) => v.fileHash)
   const verdictOf = new Map(verdicts.map((v) => [v.fileHash, v]))
+  const standing = standingHere(source, genesis)
+  const verifyK = options.verifyK ?? DEFAULT_VERIFY_K
   return {
     genesis,
+    verifyK,
+    trusted: [...standing.trusted].sort(),
     tiers: groups.map((group) => {
       // The median of every node's baseline run: one noisy baseline should not move the deltas.
       const baselineValBpb = median(source.baselineValBpbs(genesis, group))
@@ -196,7 +237,12 @@ export function buildLeaderboard(
         ...rec,
         rank: i + 1,
         deltaVsBaseline: baselineValBpb === undefined ? undefined : rec.valBpb - baselineValBpb,
-        confirmations: source.confirmations(genesis, rec.fileHash, rec.author),
+        ...verificationOf(
+          rec,
+          source.remeasuresOf(genesis, group, rec.fileHash),
+          standing,
+          verifyK,
+        ),
       }))
       const top = best[0]
       return {

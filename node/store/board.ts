@@ -119,21 +119,6 @@ export function keepOfFile(
   return row === undefined ? undefined : toBoardRecord(row)
 }
 
-/** Distinct authors other than the finder who re-measured a file and kept it (any tier). */
-export function confirmations(
-  prepare: Prepare,
-  genesis: string,
-  fileHash: string,
-  finder: string,
-): number {
-  const row = prepare(
-    `SELECT COUNT(DISTINCT author) AS n FROM records INDEXED BY records_file
-      WHERE genesis = ?1 AND file_hash = ?2 AND status = 'keep' AND parent_hash = ?2
-        AND author <> ?3`,
-  ).get(genesis, fileHash, finder) as Row
-  return Number(row.n)
-}
-
 /**
  * keep / discard / crash / rejected / total per author, most experiments first (from
  * author_counts), of a whole genesis or of one tier, one budget, or one group.

@@ -6,8 +6,8 @@
  *
  * A facade over its parts: db.ts (connection, migrations, transactions, group commit, prepared
  * statements) and the row code of each table: records.ts, own-runs.ts (this node's local facts
- * of its records), files.ts, state.ts, board.ts (the leaderboard's queries) and verdicts.ts (the
- * files this node rejected or refuted itself).
+ * of its records), files.ts, state.ts, board.ts (the leaderboard's queries), reproductions.ts
+ * (its verification levels) and verdicts.ts (the files this node rejected or refuted itself).
  */
 import type { PublishedRun, RebaseSkip } from '../../agent/interfaces.ts'
 import type { EncodedRecord, SignedRecord } from '../../protocol/record.ts'
@@ -17,6 +17,8 @@ import type {
   BoardGroup,
   BoardRecord,
   LeaderboardSource,
+  OwnCheck,
+  RemeasureOf,
   VerdictHere,
 } from '../leaderboard/leaderboard.ts'
 import * as board from './board.ts'
@@ -24,6 +26,7 @@ import { Db } from './db.ts'
 import * as files from './files.ts'
 import type { Counts, InsertOptions, SignedInsertOptions, StoredRecord } from './records.ts'
 import * as records from './records.ts'
+import * as reproductions from './reproductions.ts'
 import * as state from './state.ts'
 import * as verdicts from './verdicts.ts'
 
@@ -147,7 +150,7 @@ export class Store implements LeaderboardSource {
   }
 
   // ---------------------------------------------------------------------------------------
-  // Leaderboard (LeaderboardSource; the SQL is in board.ts)
+  // Leaderboard (LeaderboardSource; the SQL is in board.ts and reproductions.ts)
 
   groups(genesis: string): BoardGroup[] {
     return board.groups(this.db.prepare, genesis)
@@ -178,8 +181,16 @@ export class Store implements LeaderboardSource {
     return board.keepOfFile(this.db.prepare, genesis, fileHash, group)
   }
 
-  confirmations(genesis: string, fileHash: string, finder: string): number {
-    return board.confirmations(this.db.prepare, genesis, fileHash, finder)
+  ownChecks(genesis: string): OwnCheck[] {
+    return reproductions.ownChecks(this.db.prepare, genesis)
+  }
+
+  findersOf(genesis: string, fileHashes: readonly string[]): Map<string, string> {
+    return reproductions.findersOf(this.db.prepare, genesis, fileHashes)
+  }
+
+  remeasuresOf(genesis: string, group: BoardGroup, fileHash: string): RemeasureOf[] {
+    return reproductions.remeasuresOf(this.db.prepare, genesis, group, fileHash)
   }
 
   countsByAuthor(

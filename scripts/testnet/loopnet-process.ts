@@ -95,9 +95,16 @@ export async function startLoopnet(opts: LoopnetProcessOptions): Promise<Loopnet
   return node
 }
 
-/** `loopnet leaderboard` of a data dir (the running node's API, else its store), as printed. */
-export function leaderboardText(dataDir: string, json = false): Promise<string> {
-  const args = ['--no-warnings', LOOPNET_BIN, 'leaderboard', '--data-dir', dataDir]
+/**
+ * `loopnet leaderboard` of a data dir (the running node's API, else its store), as printed;
+ * `more` adds flags (--verify-k 1, --budget 300...).
+ */
+export function leaderboardText(
+  dataDir: string,
+  json = false,
+  more: string[] = [],
+): Promise<string> {
+  const args = ['--no-warnings', LOOPNET_BIN, 'leaderboard', '--data-dir', dataDir, ...more]
   if (json) args.push('--json')
   return new Promise((resolve, reject) =>
     execFile(process.execPath, args, { maxBuffer: 64 * 2 ** 20 }, (err, stdout) =>

@@ -103,8 +103,16 @@ describe('a local swarm', () => {
     expect(remeasure).toMatchObject({ seq: 2, status: 'keep', fileHash: best.fileHash })
     await gotRecord(c, bPeer, 2)
     await gotRecord(a, bPeer, 2)
-    const aRow = (await board(c)).tiers.flatMap((t) => t.rows).find((r) => r.author === a.peerId)
-    expect(aRow?.confirmations).toBe(1)
+    // B reproduced A's claim itself: reproduced here, and B now trusts A. C never checked B,
+    // so B's confirmation is only B's word on C's board.
+    const rowOf = async (n: LoopnetProcess) =>
+      (await board(n)).tiers.flatMap((t) => t.rows).find((r) => r.author === a.peerId)
+    expect(await rowOf(b)).toMatchObject({
+      verification: 'reproduced-here',
+      reproducedBy: [bPeer],
+    })
+    expect((await board(b)).trusted).toEqual([a.peerId])
+    expect(await rowOf(c)).toMatchObject({ verification: 'provisional', reproducedBy: [] })
 
     // 3. A late joiner that never trains gets the whole log and prints the same leaderboard.
     //    Mostly by sync; a record still in the peers' gossip window (B's re-measure, a moment

@@ -1,7 +1,7 @@
 /**
  * The leaderboard over the real SQLite store: a constructed swarm history (baselines, keeps,
  * discards, crashes, re-measures confirming and refuting a file, three tiers, another genesis)
- * gives the ranks, baseline deltas, lineages, confirmations and counts a reader expects; and a
+ * gives the ranks, baseline deltas, lineages, levels and counts a reader expects; and a
  * store written by an older loopnet (schema 1) is migrated on open.
  */
 import { mkdtemp } from 'node:fs/promises'
@@ -111,7 +111,7 @@ function history(): ExperimentFields[] {
 }
 
 describe('leaderboard over the store', () => {
-  it('ranks best per author with baseline deltas, lineage, confirmations and counts', async () => {
+  it('ranks best per author with baseline deltas, lineage, levels and counts', async () => {
     const store = await open()
     for (const fields of history()) store.insertRecord(fields)
 
@@ -130,8 +130,14 @@ describe('leaderboard over the store', () => {
     const deltas = cpu.rows.map((r) => r.deltaVsBaseline ?? Number.NaN)
     for (const [i, want] of [-0.35, -0.3, -0.28, -0.28].entries())
       expect(deltas[i]).toBeCloseTo(want, 10)
-    // F2's re-measurers other than the row's author; dave's refutation does not count
-    expect(cpu.rows.map((r) => r.confirmations)).toEqual([2, 3, 2, 0])
+    // re-measures by authors this node never checked vouch for nothing: all provisional
+    expect(cpu.rows.map((r) => [r.verification, r.reproducedBy])).toEqual([
+      ['provisional', []],
+      ['provisional', []],
+      ['provisional', []],
+      ['provisional', []],
+    ])
+    expect([board.verifyK, board.trusted]).toEqual([2, []])
     // the best is bob's re-measure: the lineage goes on from alice, who found F2
     expect(cpu.lineage.map((r) => `${r.author}:${r.parentHash}->${r.fileHash}`)).toEqual([
       'bob:F2->F2',
@@ -141,8 +147,8 @@ describe('leaderboard over the store', () => {
     ])
 
     expect(gpu.baselineValBpb).toBe(2.0)
-    expect(gpu.rows.map((r) => [r.author, r.valBpb, r.confirmations])).toEqual([
-      ['frank', 1.8, 2],
+    expect(gpu.rows.map((r) => [r.author, r.valBpb, r.verification])).toEqual([
+      ['frank', 1.8, 'provisional'],
       // frank's baseline is not his best
     ])
     expect(gpu.rows[0]?.deltaVsBaseline).toBeCloseTo(-0.2, 10)

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { createPatch } from 'diff'
 import { execa } from 'execa'
 import { expect } from 'vitest'
+import type { LocalRun } from '../../../agent/interfaces.ts'
 import { Store } from '../../../node/store/store.ts'
 import { sha256Hex } from '../../../protocol/hash.ts'
 import {
@@ -17,6 +18,7 @@ import {
   type ExperimentStatus,
   RECORD_VERSION,
 } from '../../../protocol/types.ts'
+import { LOCAL_RUN } from '../../fixtures/p2p/records.ts'
 
 const bin = fileURLToPath(new URL('../../../bin/loopnet.js', import.meta.url))
 export const G = sha256Hex('leaderboard-cli genesis')
@@ -52,6 +54,7 @@ export function buildHistory(store: Store): Record<string, string> {
     valBpb: number,
     description: string,
     over: Partial<ExperimentFields> = {},
+    local?: LocalRun,
   ): void => {
     const s = (seq.get(author) ?? 0) + 1
     seq.set(author, s)
@@ -85,7 +88,7 @@ export function buildHistory(store: Store): Record<string, string> {
       createdAt: t,
       ...over,
     }
-    ids[name] = store.insertRecord(fields, { fileText: text }).id
+    ids[name] = store.insertRecord(fields, { fileText: text, ...(local ? { local } : {}) }).id
   }
   add('aliceBase', ALICE, undefined, BASE, 'keep', 1.5, 'baseline')
   add('bobBase', BOB, undefined, BASE, 'keep', 1.52, 'baseline')
@@ -96,7 +99,23 @@ export function buildHistory(store: Store): Record<string, string> {
   add('a2', ALICE, A1, A2, 'keep', 1.41, 'deeper model')
   add('c1', CAROL, A2, C1, 'discard', 1.43, 'learning rate 0.05')
   add('b2', BOB, B1, B2, 'crash', 0, 'OOM: width 4096', { reason: 'exit-code' })
-  add('carolRemeasure', CAROL, A2, A2, 'keep', 1.412, 'confirm deeper model')
+  // carol's own re-measure (her local facts): alice's claim held, so alice is trusted here
+  add(
+    'carolRemeasure',
+    CAROL,
+    A2,
+    A2,
+    'keep',
+    1.412,
+    'confirm deeper model',
+    {},
+    {
+      ...LOCAL_RUN,
+      source: 'rebase',
+      claimedBy: ALICE,
+      rebaseVerdict: 'confirmed',
+    },
+  )
   add('dave', 'dave', undefined, BASE, 'keep', 1.2, 'baseline', {
     tier: 'cuda-h100-80g',
     budgetSeconds: 300,
@@ -117,6 +136,7 @@ export const VIEWS: string[][] = [
   ['leaderboard', '--json'],
   ['leaderboard', '--tier', 'cpu-2c', '--rows', '2'],
   ['leaderboard', '--budget', '300'],
+  ['leaderboard', '--verify-k', '1'],
 ]
 /** Every command whose offline output the tests compare with, VIEWS first. */
 export const COMMANDS: string[][] = [...VIEWS, ['show', h(A2).slice(0, 12)], ['diff', h(A2)]]

@@ -15,6 +15,7 @@ import { API_FILE, ApiServer } from '../../../node/api/server.ts'
 import { Store } from '../../../node/store/store.ts'
 import {
   A2,
+  ALICE,
   BASE,
   buildHistory,
   COMMANDS,
@@ -124,6 +125,15 @@ describe('with a node API running', () => {
     await expect(getJson(url, '/leaderboard?rows=0')).rejects.toMatchObject({ status: 400 })
     await expect(getJson(url, '/leaderboard?rows=1e20')).rejects.toMatchObject({ status: 400 })
     await expect(getJson(url, '/leaderboard?budget=-1')).rejects.toMatchObject({ status: 400 })
+    for (const k of ['0', '1.5', 'x'])
+      await expect(getJson(url, `/leaderboard?verify-k=${k}`)).rejects.toMatchObject({
+        status: 400,
+      })
+    expect(await getJson(url, '/leaderboard?verify-k=1&tier=cpu-2c&rows=1')).toMatchObject({
+      verifyK: 1,
+      trusted: [ALICE],
+      tiers: [{ rows: [{ author: ALICE, verification: 'verified', reproducedBy: ['carol'] }] }],
+    })
     expect(await getJson(url, '/leaderboard?budget=300')).toMatchObject({
       tiers: [{ tier: 'cuda-h100-80g', budgetSeconds: 300 }],
     })

@@ -42,11 +42,20 @@ describe('loopnet leaderboard with no node running', () => {
     const got = offline.get('leaderboard --json')
     expect(got?.exitCode).toBe(0)
     expect(JSON.parse(got?.stdout ?? '')).toEqual(expected)
-    // the history as the board sees it: alice's deeper model leads, confirmed by carol
+    // the history as the board sees it: alice's deeper model leads, reproduced by carol (this
+    // store's node), who now trusts alice; carol's own row is only her word here
     const board = JSON.parse(got?.stdout ?? '')
+    expect(board).toMatchObject({ verifyK: 2, trusted: [ALICE] })
     const cpu = board.tiers.find((t: { tier: string }) => t.tier === 'cpu-2c')
     expect(cpu.baselineValBpb).toBe(1.51)
-    expect(cpu.rows[0]).toMatchObject({ rank: 1, author: ALICE, fileHash: h(A2), confirmations: 1 })
+    expect(cpu.rows[0]).toMatchObject({
+      rank: 1,
+      author: ALICE,
+      fileHash: h(A2),
+      verification: 'reproduced-here',
+      reproducedBy: ['carol'],
+    })
+    expect(cpu.rows[1]).toMatchObject({ author: 'carol', verification: 'provisional' })
     expect(cpu.lineage.map((r: { fileHash: string }) => r.fileHash)).toEqual([
       h(A2),
       h(A1),
@@ -65,7 +74,7 @@ describe('loopnet leaderboard with no node running', () => {
     expect(row1).toContain('-0.100000')
     expect(row1).toContain('12D3Ko…ceAlic')
     expect(row1).toContain(h(A2).slice(0, 12))
-    expect(row1).toMatch(/ 1 {2}deeper model$/)
+    expect(row1).toMatch(/ here 1 {2}deeper model$/)
     // lineage: deeper model <- double the learning rate <- baseline
     const lineage = lines.slice(lines.findIndex((l) => l.includes('lineage of the best')))
     expect(lineage[1]).toMatch(/^ {4}file +val_bpb/)
@@ -100,6 +109,19 @@ describe('loopnet leaderboard with no node running', () => {
     expect(bad.stderr).toContain("--budget must be a positive number of seconds, got '0'")
   })
 
+  it('--verify-k sets how many trusted reproducers make a row verified', async () => {
+    const text = offline.get('leaderboard --verify-k 1')?.stdout ?? ''
+    // carol reproduced alice's claim herself: one trusted reproducer is enough at k = 1
+    const row1 = text.split('\n').find((l) => l.trimStart().startsWith('1  1.410000'))
+    expect(row1).toMatch(/ verified 1 {2}deeper model$/)
+    expect(text).toContain('verified = by 1 trusted authors (1 trusted here)')
+    for (const k of ['0', '-1', '1.5', 'two']) {
+      const bad = await cli(['leaderboard', `--verify-k=${k}`, '--data-dir', dataDir])
+      expect(bad.exitCode).toBe(2)
+      expect(bad.stderr).toContain(`--verify-k must be a positive integer, got '${k}'`)
+    }
+  })
+
   it('--tier and --rows narrow the board', () => {
     const text = offline.get('leaderboard --tier cpu-2c --rows 2')?.stdout ?? ''
     expect(text).not.toContain('cuda-h100-80g')
@@ -115,7 +137,13 @@ describe('loopnet leaderboard with no node running', () => {
     expect(res.exitCode).toBe(0)
     expect(res.stdout).toBe('no experiments yet: the leaderboard is empty')
     const json = await cli(['leaderboard', '--json', '--data-dir', empty])
-    expect(JSON.parse(json.stdout)).toEqual({ genesis: '', tiers: [], nodes: [] })
+    expect(JSON.parse(json.stdout)).toEqual({
+      genesis: '',
+      verifyK: 2,
+      trusted: [],
+      tiers: [],
+      nodes: [],
+    })
 
     const none = await mkdtemp(join(tmpdir(), 'loopnet-lb-none-'))
     const missing = await cli(['leaderboard', '--data-dir', none])
