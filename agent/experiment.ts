@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path'
 import type { ExperimentFields, ExperimentStatus } from '../protocol/types.ts'
-import type { LocalRun, ResultSink } from './interfaces.ts'
+import { claimDescription, claimTtlSeconds } from './claims.ts'
+import type { LocalRun, ResultSink, SwarmView } from './interfaces.ts'
 import { appendTsvLine, formatTsvLine } from './journal.ts'
 import type { EmitLoopEvent, PhaseSeconds } from './loop-events.ts'
 import type { Proposal } from './proposer.ts'
@@ -68,6 +69,8 @@ export interface ExperimentRunnerInit {
   author: string
   budgetSeconds: number
   sink: ResultSink
+  /** Where the claim of each experiment goes out, right before it runs. */
+  swarm: Pick<SwarmView, 'announce'>
   workspace: Workspace
   runner: Runner
   runState: RunStateWriter
@@ -82,15 +85,16 @@ export class ExperimentRunner {
     this.init = init
   }
 
-  /** Writes the train file and announces the experiment. */
+  /** Writes the train file, claims the experiment on the swarm and announces it. */
   async start(
     chosen: Chosen,
-    at: Pick<Experiment, 'parent' | 'seq' | 'startedAt' | 'proposeSeconds'>,
+    at: Pick<Experiment, 'parent' | 'seq' | 'startedAt' | 'proposeSeconds'> & { tier?: string },
   ): Promise<Experiment> {
     const { proposal } = chosen
     const { parent, seq } = at
     // a re-measure is recorded as the file on itself (empty diff): that is its wire format
     const parentHash = recordParentHash(parent, proposal, chosen.remeasure !== undefined)
+    await this.claim(chosen, parentHash, at.tier ?? '')
     const logPath = join(this.init.dataDir, 'logs', `${seq}.log`)
     const gitStart = performance.now()
     await this.init.workspace.writeTrainFile(proposal.text)
@@ -106,6 +110,29 @@ export class ExperimentRunner {
       timeoutSeconds: this.init.runner.timeoutSeconds,
     })
     return { ...chosen, ...at, parentHash, logPath, gitSeconds }
+  }
+
+  /**
+   * Tells peers what is about to run (docs/ARCHITECTURE.md "Claims"), so they propose
+   * something else meanwhile; the record of the run supersedes it. Not the baseline: every
+   * node runs that once. A claim that cannot go out is a lost hint, never a reason to stop.
+   */
+  private async claim(chosen: Chosen, parentHash: string, tier: string): Promise<void> {
+    const { proposal } = chosen
+    if (parentHash === '') return
+    const kind = chosen.remeasure !== undefined ? 'remeasure' : 'edit'
+    if (kind === 'edit' && parentHash === proposal.fileHash) return
+    await this.init.swarm
+      .announce({
+        kind,
+        parentHash,
+        fileHash: proposal.fileHash,
+        description: claimDescription(proposal.description),
+        tier,
+        budgetSeconds: this.init.budgetSeconds,
+        ttlSeconds: claimTtlSeconds(this.init.runner.timeoutSeconds),
+      })
+      .catch(() => {})
   }
 
   /**

@@ -2,6 +2,7 @@
  * The only two things the agent knows about the world outside its own loop. node/ implements
  * them: with the local store when solo, with the swarm when it has peers.
  */
+import type { ClaimKind } from '../protocol/claim.ts'
 import type { ExperimentFields } from '../protocol/types.ts'
 
 /**
@@ -72,6 +73,32 @@ export interface RebaseSkip {
   authors: ReadonlySet<string>
 }
 
+/**
+ * What the loop announces right before an experiment (docs/ARCHITECTURE.md "Claims"): node/
+ * signs and gossips it; peers hold it for ttlSeconds or until this node's record of it.
+ */
+export interface WorkClaim {
+  kind: ClaimKind
+  /** The parent edited; the file itself for a re-measure. */
+  parentHash: string
+  fileHash: string
+  description: string
+  tier: string
+  budgetSeconds: number
+  ttlSeconds: number
+}
+
+/** A peer's live claim as the agent sees it. */
+export interface PeerClaim {
+  author: string
+  kind: ClaimKind
+  parentHash: string
+  fileHash: string
+  description: string
+  /** Local clock, Unix ms. */
+  expiresAt: number
+}
+
 /** What an agent may ask of the swarm. */
 export interface SwarmView {
   /**
@@ -90,4 +117,8 @@ export interface SwarmView {
   fetchFile(fileHash: string, signal?: AbortSignal): Promise<string>
   /** Experiments already tried on a parent (by anyone), so nobody repeats them. */
   tried(parentHash: string, signal?: AbortSignal): Promise<ExperimentFields[]>
+  /** Announces what this node is about to run (a no-op without peers). */
+  announce(claim: WorkClaim, signal?: AbortSignal): Promise<void>
+  /** Peers' live claims on this parent or of this file (never this node's own). */
+  claims(hash: string, signal?: AbortSignal): Promise<PeerClaim[]>
 }

@@ -91,6 +91,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
     })
     this.remeasures = new RemeasurePlanner({
       genesis: init.genesis,
+      author: init.author,
       budgetSeconds: init.budgetSeconds,
       swarm: init.swarm,
       emit,
@@ -167,6 +168,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
           startedAt,
           proposeSeconds: (performance.now() - startedAt) / 1000,
           seq: await this.claimSeq(),
+          tier: this.tier,
         })
         const outcome = await this.train(experiment, tally, signal)
         if (outcome.kind === 'interrupted') {

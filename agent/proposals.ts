@@ -6,6 +6,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises'
 import { sha256Hex } from '../protocol/hash.ts'
+import { editClaimsOn, splitOthersWork, trustedPeers } from './claims.ts'
 import type { CompileCheck } from './compile.ts'
 import { isAbortError, type ProposalRejectedError } from './errors.ts'
 import type { PublishedRun, SwarmView } from './interfaces.ts'
@@ -17,11 +18,13 @@ import { rebaseProposal, validateProposal } from './validate.ts'
 
 export interface ProposalPipelineInit {
   genesis: string
+  /** This node's author id: its own records in the swarm's answers are its own tries. */
+  author: string
   proposer: Proposer
   /** Used for one proposal when the proposer fails (an LLM endpoint that is down). */
   fallback?: Proposer
   compile: CompileCheck
-  swarm: Pick<SwarmView, 'tried'>
+  swarm: Pick<SwarmView, 'tried' | 'claims'>
   /** The node's own runs, oldest first, as the loop knows them now. */
   history: () => readonly PublishedRun[]
   /** The parent the next experiment edits, as it is now. */
@@ -92,7 +95,14 @@ export class ProposalPipeline {
           const compiled = rebased === got || this.compiled.has(rebased.fileHash)
           this.compiled.clear()
           await this.validate(rebased, ctx, signal, !compiled)
-          return rebased
+          // a peer took it up while it was made: whole runs are dearer than a new proposal
+          if (ctx.deprioritized?.has(rebased.fileHash) !== true) return rebased
+          this.init.emit('proposal-rejected', {
+            source: 'pipeline',
+            attempt: 0,
+            kind: 'duplicate',
+            message: 'a peer tried or claimed this file on the parent meanwhile',
+          })
         } catch (err) {
           if (!isRejection(err)) throw err
           this.init.emit('proposal-rejected', {
@@ -152,15 +162,37 @@ export class ProposalPipeline {
     }
   }
 
-  /** What a proposer may know about a parent: tried there (swarm + journal), running now. */
+  /**
+   * What a proposer may know about a parent: tried there (swarm + journal), claimed by peers,
+   * running now. Tries and claims of untrusted peers only deprioritize (agent/claims.ts).
+   */
   private async context(
     parent: Parent,
     inFlight: Proposal[],
     signal: AbortSignal,
   ): Promise<ProposalContext> {
     const history = this.init.history()
+    const { author, genesis } = this.init
     const swarmTried = await this.init.swarm.tried(parent.hash, signal)
+    const claims =
+      parent.hash === ''
+        ? []
+        : editClaimsOn(await this.init.swarm.claims(parent.hash, signal), parent.hash, author)
     const own = history.filter((r) => r.fields.parentHash === parent.hash).map((r) => r.fields)
+    const others = splitOthersWork(
+      [
+        ...swarmTried.filter(
+          (f) => f.author !== author && f.genesis === genesis && !isRemeasure(f),
+        ),
+        ...claims,
+      ],
+      trustedPeers(history),
+      author,
+    )
+    const ownHashes = [
+      ...own.filter((f) => f.genesis === genesis && !isRemeasure(f)),
+      ...swarmTried.filter((f) => f.author === author && f.genesis === genesis && !isRemeasure(f)),
+    ].map((f) => f.fileHash)
     const byHash = new Map<string, TriedExperiment>()
     for (const f of [...own, ...swarmTried]) {
       // a re-measure of the parent is no edit of it
@@ -183,6 +215,12 @@ export class ProposalPipeline {
         ? { parentValBpb: valOf.get(r.fields.parentHash) ?? 0 }
         : {}),
     }))
+    const exclude = new Set([
+      parent.hash,
+      ...ownHashes,
+      ...others.exclude,
+      ...inFlight.map((p) => p.fileHash),
+    ])
     return {
       parentText: parent.text,
       parentHash: parent.hash,
@@ -190,7 +228,9 @@ export class ProposalPipeline {
       triedOnParent: [...byHash.values()],
       recent,
       inFlight: inFlight.map((p) => p.description),
-      exclude: new Set([parent.hash, ...byHash.keys(), ...inFlight.map((p) => p.fileHash)]),
+      exclude,
+      deprioritized: new Set([...others.deprioritized].filter((h) => !exclude.has(h))),
+      inProgressOnPeers: [...new Set(claims.map((c) => c.description))],
       onRejected: (err: ProposalRejectedError, attempt: number) =>
         this.init.emit('proposal-rejected', {
           source: this.init.proposer.name,

@@ -26,8 +26,19 @@ export interface ProposalContext {
   recent: TriedExperiment[]
   /** Descriptions of experiments running now on this parent (a speculative proposal must differ). */
   inFlight: string[]
-  /** File hashes that must not be proposed: tried on this parent, running, or the parent itself. */
+  /**
+   * File hashes that must not be proposed: tried on this parent by this node or by a trusted
+   * peer, claimed by a trusted peer, running here, or the parent itself.
+   */
   exclude: ReadonlySet<string>
+  /**
+   * Files tried or claimed on this parent only by peers this node does not trust yet
+   * (agent/claims.ts): proposed only when nothing else is left, so a sybil's fake discards
+   * and claims delay an edit but never bury it.
+   */
+  deprioritized?: ReadonlySet<string>
+  /** Descriptions of what peers hold live claims on for this parent: in progress elsewhere. */
+  inProgressOnPeers?: string[]
   /** Called for each rejected attempt before a retry, so the loop can report it. */
   onRejected?: (err: ProposalRejectedError, attempt: number) => void
 }

@@ -4,6 +4,7 @@
  * decisions themselves are rebase.ts's pure functions.
  */
 import { sha256Hex } from '../protocol/hash.ts'
+import { staggerRemeasure, trustedPeers } from './claims.ts'
 import type { BestKnown, PublishedRun, SwarmView } from './interfaces.ts'
 import type { EmitLoopEvent } from './loop-events.ts'
 import type { Proposal } from './proposer.ts'
@@ -19,6 +20,9 @@ import {
 } from './rebase.ts'
 import type { Parent } from './record.ts'
 
+/** How many candidates refuted by trusted peers one prepare() passes over before giving up. */
+const MAX_REFUTED_CANDIDATES = 8
+
 /** A re-measure about to run: whose claim, against which own best, as which proposal. */
 export interface Remeasure {
   best: BestKnown
@@ -28,9 +32,11 @@ export interface Remeasure {
 
 export interface RemeasurePlannerInit {
   genesis: string
+  /** This node's author id: its own claims and records are no peer's verdict. */
+  author: string
   /** This node's budget: only claims of the same budget are re-measured. */
   budgetSeconds: number
-  swarm: Pick<SwarmView, 'bestKnown' | 'fetchFile'>
+  swarm: Pick<SwarmView, 'bestKnown' | 'fetchFile' | 'tried' | 'claims'>
   /** `rebase-started` and `rebase-fetch-failed` go out through it. */
   emit: EmitLoopEvent
 }
@@ -65,13 +71,8 @@ export class RemeasurePlanner {
       this.fetchFailures,
       Date.now(),
     )
-    const best = await this.init.swarm.bestKnown(
-      tier,
-      signal,
-      { files: skip, authors: distrustedAuthors(history.map((r) => r.local)) },
-      this.init.budgetSeconds,
-    )
-    if (!shouldRemeasure(own, best, skip)) return undefined
+    const best = await this.candidate(tier, own, skip, history, signal)
+    if (best === undefined) return undefined
     const claim = {
       fileHash: best.fileHash,
       author: best.author,
@@ -109,5 +110,42 @@ export class RemeasurePlanner {
         parentText: parent.text,
       },
     }
+  }
+
+  /**
+   * The best claim worth a re-measure now, staggered behind trusted peers (claims.ts
+   * staggerRemeasure): one a trusted peer refuted is passed over for the next best; one a
+   * trusted peer is re-measuring right now is left for later (the loop proposes meanwhile).
+   */
+  private async candidate(
+    tier: string,
+    own: OwnBest | undefined,
+    skip: Set<string>,
+    history: readonly PublishedRun[],
+    signal: AbortSignal,
+  ): Promise<BestKnown | undefined> {
+    const authors = distrustedAuthors(history.map((r) => r.local))
+    const trusted = trustedPeers(history)
+    for (let i = 0; i <= MAX_REFUTED_CANDIDATES; i++) {
+      const best = await this.init.swarm.bestKnown(
+        tier,
+        signal,
+        { files: skip, authors },
+        this.init.budgetSeconds,
+      )
+      if (!shouldRemeasure(own, best, skip)) return undefined
+      if (trusted.size === 0) return best
+      const decision = staggerRemeasure({
+        candidate: best,
+        claims: await this.init.swarm.claims(best.fileHash, signal),
+        records: await this.init.swarm.tried(best.fileHash, signal),
+        trusted,
+        self: this.init.author,
+      })
+      if (decision.action === 'run') return best
+      if (decision.action === 'wait') return undefined
+      skip.add(best.fileHash)
+    }
+    return undefined
   }
 }

@@ -5,10 +5,12 @@
 import type {
   BestKnown,
   LocalRun,
+  PeerClaim,
   PublishedRun,
   RebaseSkip,
   ResultSink,
   SwarmView,
+  WorkClaim,
 } from '../agent/interfaces.ts'
 import type { AgentLoopInit } from '../agent/loop-options.ts'
 import type { ExperimentFields } from '../protocol/types.ts'
@@ -89,6 +91,16 @@ export class SoloSwarmView implements SwarmView {
   async tried(parentHash: string, signal?: AbortSignal): Promise<ExperimentFields[]> {
     signal?.throwIfAborted()
     return this.store.triedOn(this.genesis, parentHash).map(fieldsOf)
+  }
+
+  /** Alone, nobody hears a claim. */
+  async announce(_claim: WorkClaim, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted()
+  }
+
+  async claims(_hash: string, signal?: AbortSignal): Promise<PeerClaim[]> {
+    signal?.throwIfAborted()
+    return []
   }
 }
 

@@ -2,7 +2,7 @@
  * The networked node's ResultSink and SwarmView: the solo ones (solo.ts) plus the libp2p node,
  * which signs, announces and gossips own records and fetches files the store lacks.
  */
-import type { LocalRun } from '../agent/interfaces.ts'
+import type { LocalRun, PeerClaim, WorkClaim } from '../agent/interfaces.ts'
 import type { ExperimentFields } from '../protocol/types.ts'
 import type { LoopnetNode, PublishedRecord } from './p2p/node.ts'
 import { ownRunOptions, SoloSink, SoloSwarmView } from './solo.ts'
@@ -43,9 +43,9 @@ export class SwarmSink extends SoloSink {
 }
 
 /**
- * The swarm as the agent sees it: every record in the store (own and peers'), and files from
+ * The swarm as the agent sees it: every record in the store (own and peers'), files from
  * the store or, when missing, from any connected peer (verified against the hash by the fetch
- * protocol, then kept, so each file crosses the network once).
+ * protocol, then kept, so each file crosses the network once), and peers' live claims.
  */
 export class NetworkSwarmView extends SoloSwarmView {
   private readonly node: LoopnetNode
@@ -61,5 +61,22 @@ export class NetworkSwarmView extends SoloSwarmView {
     const text = await this.node.fetchFromPeers(fileHash, signal !== undefined ? { signal } : {})
     this.store.putFile(text, fileHash)
     return text
+  }
+
+  override async announce(claim: WorkClaim, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted()
+    this.node.claims.announce(claim)
+  }
+
+  override async claims(hash: string, signal?: AbortSignal): Promise<PeerClaim[]> {
+    signal?.throwIfAborted()
+    return this.node.claims.live(hash).map(({ claim, expiresAt }) => ({
+      author: claim.author,
+      kind: claim.kind,
+      parentHash: claim.parentHash,
+      fileHash: claim.fileHash,
+      description: claim.description,
+      expiresAt,
+    }))
   }
 }

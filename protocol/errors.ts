@@ -23,6 +23,12 @@ export type RecordErrorCode =
   | 'IMPLAUSIBLE_SECONDS'
   | 'SEQ_NOT_MONOTONIC'
   | 'DIFF_MISMATCH'
+  | 'CLAIM_TOO_LARGE'
+  | 'MALFORMED_CLAIM'
+  | 'NON_CANONICAL_CLAIM'
+  | 'INVALID_CLAIM_TTL'
+  | 'CLAIM_FROM_FUTURE'
+  | 'CLAIM_EXPIRED'
 
 /** Base of every record validation failure. */
 export abstract class RecordError extends Error {
@@ -142,6 +148,48 @@ export class DiffMismatchError extends RecordError {
   author?: string
 }
 
+/*
+ * Claims (protocol/claim.ts) are validated like records and fail with RecordErrors too, so
+ * gossipVerdict stays the one map from a validation failure to a verdict. Fields, genesis,
+ * author and signature failures of a claim use the record's classes above.
+ */
+
+/** The encoded claim exceeds MAX_CLAIM_BYTES. */
+export class ClaimTooLargeError extends RecordError {
+  override name = 'ClaimTooLargeError'
+  readonly code = 'CLAIM_TOO_LARGE'
+}
+
+/** The bytes are not a Claim (bad wire format, unknown kind, no signature). */
+export class MalformedClaimError extends RecordError {
+  override name = 'MalformedClaimError'
+  readonly code = 'MALFORMED_CLAIM'
+}
+
+/** Decodable, but not the one canonical encoding of a claim. */
+export class NonCanonicalClaimError extends RecordError {
+  override name = 'NonCanonicalClaimError'
+  readonly code = 'NON_CANONICAL_CLAIM'
+}
+
+/** ttl_seconds outside [CLAIM_MIN_TTL_SECONDS, CLAIM_MAX_TTL_SECONDS]: a lease nobody needs. */
+export class InvalidClaimTtlError extends RecordError {
+  override name = 'InvalidClaimTtlError'
+  readonly code = 'INVALID_CLAIM_TTL'
+}
+
+/** created_at is further in the future than CLAIM_MAX_CLOCK_SKEW_MS by this node's clock. */
+export class ClaimFromFutureError extends RecordError {
+  override name = 'ClaimFromFutureError'
+  readonly code = 'CLAIM_FROM_FUTURE'
+}
+
+/** created_at + ttl lies in the past by this node's clock. */
+export class ClaimExpiredError extends RecordError {
+  override name = 'ClaimExpiredError'
+  readonly code = 'CLAIM_EXPIRED'
+}
+
 export function isRecordError(err: unknown): err is RecordError {
   return err instanceof RecordError
 }
@@ -162,6 +210,11 @@ export function gossipVerdict(err: unknown, from?: string): Exclude<GossipVerdic
     // an honest relay that lacked the parent could not check the diff, and penalising it would
     // let one liar turn honest nodes against each other. Dropping the record is enough...
     case 'SEQ_NOT_MONOTONIC':
+      return 'ignore'
+    // A claim's times are judged by this node's clock: an honest relay whose clock differs,
+    // or a claim that expired in transit, is no reason to penalise anyone.
+    case 'CLAIM_FROM_FUTURE':
+    case 'CLAIM_EXPIRED':
       return 'ignore'
     // ...except when the peer that sent a lying diff (or file hash) is its signing author: no
     // honest node signs a diff that does not yield its own file, so that peer is penalised.
@@ -184,6 +237,10 @@ export function gossipVerdict(err: unknown, from?: string): Exclude<GossipVerdic
     case 'INVALID_SIGNATURE':
     case 'IMPLAUSIBLE_VAL_BPB':
     case 'IMPLAUSIBLE_SECONDS':
+    case 'CLAIM_TOO_LARGE':
+    case 'MALFORMED_CLAIM':
+    case 'NON_CANONICAL_CLAIM':
+    case 'INVALID_CLAIM_TTL':
       return 'reject'
   }
 }

@@ -482,4 +482,134 @@ export namespace loopnet {
         /** Shape of a SyncResponse. */
         type $Shape = loopnet.SyncResponse.$Properties;
     }
+
+    /** ClaimKind enum. */
+    enum ClaimKind {
+
+        /** CLAIM_KIND_UNSPECIFIED value */
+        CLAIM_KIND_UNSPECIFIED = 0,
+
+        /** REMEASURE value */
+        REMEASURE = 1,
+
+        /** EDIT value */
+        EDIT = 2
+    }
+
+    /**
+     * Properties of a Claim.
+     * @deprecated Use loopnet.Claim.$Properties instead.
+     */
+    interface IClaim extends loopnet.Claim.$Properties {
+    }
+
+    /** Represents a Claim. */
+    class Claim {
+
+        /**
+         * Constructs a new Claim.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: loopnet.Claim.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** Claim genesis. */
+        genesis: string;
+
+        /** Claim author. */
+        author: string;
+
+        /** Claim kind. */
+        kind: loopnet.ClaimKind;
+
+        /** Claim parentHash. */
+        parentHash: string;
+
+        /** Claim fileHash. */
+        fileHash: string;
+
+        /** Claim tier. */
+        tier: string;
+
+        /** Claim budgetSeconds. */
+        budgetSeconds: number;
+
+        /** Claim description. */
+        description: string;
+
+        /** Claim createdAt. */
+        createdAt: number;
+
+        /** Claim ttlSeconds. */
+        ttlSeconds: number;
+
+        /** Claim signature. */
+        signature: Uint8Array;
+
+        /**
+         * Encodes the specified Claim message. Does not implicitly {@link loopnet.Claim.verify|verify} messages.
+         * @param message Claim message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: loopnet.Claim.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a Claim message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {loopnet.Claim & loopnet.Claim.$Shape} Claim
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): loopnet.Claim & loopnet.Claim.$Shape;
+    }
+
+    namespace Claim {
+
+        /** Properties of a Claim. */
+        interface $Properties {
+
+            /** Claim genesis */
+            genesis?: (string|null);
+
+            /** Claim author */
+            author?: (string|null);
+
+            /** Claim kind */
+            kind?: (loopnet.ClaimKind|null);
+
+            /** Claim parentHash */
+            parentHash?: (string|null);
+
+            /** Claim fileHash */
+            fileHash?: (string|null);
+
+            /** Claim tier */
+            tier?: (string|null);
+
+            /** Claim budgetSeconds */
+            budgetSeconds?: (number|null);
+
+            /** Claim description */
+            description?: (string|null);
+
+            /** Claim createdAt */
+            createdAt?: (number|null);
+
+            /** Claim ttlSeconds */
+            ttlSeconds?: (number|null);
+
+            /** Claim signature */
+            signature?: (Uint8Array|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a Claim. */
+        type $Shape = loopnet.Claim.$Properties;
+    }
 }

@@ -1274,6 +1274,358 @@ export const loopnet = $root.loopnet = (() => {
         return SyncResponse;
     })();
 
+    /**
+     * ClaimKind enum.
+     * @name loopnet.ClaimKind
+     * @enum {number}
+     * @property {number} CLAIM_KIND_UNSPECIFIED=0 CLAIM_KIND_UNSPECIFIED value
+     * @property {number} REMEASURE=1 REMEASURE value
+     * @property {number} EDIT=2 EDIT value
+     */
+    loopnet.ClaimKind = (function() {
+        const valuesById = $Object.create(null), values = $Object.create(valuesById);
+        values[valuesById[0] = "CLAIM_KIND_UNSPECIFIED"] = 0;
+        values[valuesById[1] = "REMEASURE"] = 1;
+        values[valuesById[2] = "EDIT"] = 2;
+        return values;
+    })();
+
+    loopnet.Claim = (function() {
+
+        /**
+         * Properties of a Claim.
+         * @typedef {Object} loopnet.Claim.$Properties
+         * @property {string|null} [genesis] Claim genesis
+         * @property {string|null} [author] Claim author
+         * @property {loopnet.ClaimKind|null} [kind] Claim kind
+         * @property {string|null} [parentHash] Claim parentHash
+         * @property {string|null} [fileHash] Claim fileHash
+         * @property {string|null} [tier] Claim tier
+         * @property {number|null} [budgetSeconds] Claim budgetSeconds
+         * @property {string|null} [description] Claim description
+         * @property {number|null} [createdAt] Claim createdAt
+         * @property {number|null} [ttlSeconds] Claim ttlSeconds
+         * @property {Uint8Array|null} [signature] Claim signature
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a Claim.
+         * @memberof loopnet
+         * @interface IClaim
+         * @augments loopnet.Claim.$Properties
+         * @deprecated Use loopnet.Claim.$Properties instead.
+         */
+
+        /**
+         * Shape of a Claim.
+         * @typedef {loopnet.Claim.$Properties} loopnet.Claim.$Shape
+         */
+
+        /**
+         * Constructs a new Claim.
+         * @memberof loopnet
+         * @classdesc Represents a Claim.
+         * @constructor
+         * @param {loopnet.Claim.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Claim = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * Claim genesis.
+         * @member {string} genesis
+         * @memberof loopnet.Claim
+         * @instance
+         */
+        Claim.prototype.genesis = "";
+
+        /**
+         * Claim author.
+         * @member {string} author
+         * @memberof loopnet.Claim
+         * @instance
+         */
+        Claim.prototype.author = "";
+
+        /**
+         * Claim kind.
+         * @member {loopnet.ClaimKind} kind
+         * @memberof loopnet.Claim
+         * @instance
+         */
+        Claim.prototype.kind = 0;
+
+        /**
+         * Claim parentHash.
+         * @member {string} parentHash
+         * @memberof loopnet.Claim
+         * @instance
+         */
+        Claim.prototype.parentHash = "";
+
+        /**
+         * Claim fileHash.
+         * @member {string} fileHash
+         * @memberof loopnet.Claim
+         * @instance
+         */
+        Claim.prototype.fileHash = "";
+
+        /**
+         * Claim tier.
+         * @member {string} tier
+         * @memberof loopnet.Claim
+         * @instance
+         */
+        Claim.prototype.tier = "";
+
+        /**
+         * Claim budgetSeconds.
+         * @member {number} budgetSeconds
+         * @memberof loopnet.Claim
+         * @instance
+         */
+        Claim.prototype.budgetSeconds = 0;
+
+        /**
+         * Claim description.
+         * @member {string} description
+         * @memberof loopnet.Claim
+         * @instance
+         */
+        Claim.prototype.description = "";
+
+        /**
+         * Claim createdAt.
+         * @member {number} createdAt
+         * @memberof loopnet.Claim
+         * @instance
+         */
+        Claim.prototype.createdAt = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
+         * Claim ttlSeconds.
+         * @member {number} ttlSeconds
+         * @memberof loopnet.Claim
+         * @instance
+         */
+        Claim.prototype.ttlSeconds = 0;
+
+        /**
+         * Claim signature.
+         * @member {Uint8Array} signature
+         * @memberof loopnet.Claim
+         * @instance
+         */
+        Claim.prototype.signature = $util.newBuffer([]);
+
+        /**
+         * Encodes the specified Claim message. Does not implicitly {@link loopnet.Claim.verify|verify} messages.
+         * @function encode
+         * @memberof loopnet.Claim
+         * @static
+         * @param {loopnet.Claim.$Properties} message Claim message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Claim.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.genesis != null && $Object.hasOwnProperty.call(message, "genesis") && message.genesis !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.genesis);
+            if (message.author != null && $Object.hasOwnProperty.call(message, "author") && message.author !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.author);
+            if (message.kind != null && $Object.hasOwnProperty.call(message, "kind") && message.kind !== 0)
+                writer.uint32(/* id 3, wireType 0 =*/24).int32(message.kind);
+            if (message.parentHash != null && $Object.hasOwnProperty.call(message, "parentHash") && message.parentHash !== "")
+                writer.uint32(/* id 4, wireType 2 =*/34).string(message.parentHash);
+            if (message.fileHash != null && $Object.hasOwnProperty.call(message, "fileHash") && message.fileHash !== "")
+                writer.uint32(/* id 5, wireType 2 =*/42).string(message.fileHash);
+            if (message.tier != null && $Object.hasOwnProperty.call(message, "tier") && message.tier !== "")
+                writer.uint32(/* id 6, wireType 2 =*/50).string(message.tier);
+            if (message.budgetSeconds != null && $Object.hasOwnProperty.call(message, "budgetSeconds") && !$Object.is(message.budgetSeconds, 0))
+                writer.uint32(/* id 7, wireType 1 =*/57).double(message.budgetSeconds);
+            if (message.description != null && $Object.hasOwnProperty.call(message, "description") && message.description !== "")
+                writer.uint32(/* id 8, wireType 2 =*/66).string(message.description);
+            if (message.createdAt != null && $Object.hasOwnProperty.call(message, "createdAt") && (typeof message.createdAt === "object" ? message.createdAt.low || message.createdAt.high : message.createdAt !== 0))
+                writer.uint32(/* id 9, wireType 0 =*/72).uint64(message.createdAt);
+            if (message.ttlSeconds != null && $Object.hasOwnProperty.call(message, "ttlSeconds") && message.ttlSeconds !== 0)
+                writer.uint32(/* id 10, wireType 0 =*/80).uint32(message.ttlSeconds);
+            if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                writer.uint32(/* id 40, wireType 2 =*/322).bytes(message.signature);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a Claim message from the specified reader or buffer.
+         * @function decode
+         * @memberof loopnet.Claim
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {loopnet.Claim & loopnet.Claim.$Shape} Claim
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Claim.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.loopnet.Claim();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.genesis = value;
+                        else
+                            delete message.genesis;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.author = value;
+                        else
+                            delete message.author;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.kind = value;
+                        else
+                            delete message.kind;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.parentHash = value;
+                        else
+                            delete message.parentHash;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.fileHash = value;
+                        else
+                            delete message.fileHash;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.tier = value;
+                        else
+                            delete message.tier;
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.budgetSeconds = value;
+                        else
+                            delete message.budgetSeconds;
+                        continue;
+                    }
+                case 8: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.description = value;
+                        else
+                            delete message.description;
+                        continue;
+                    }
+                case 9: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.createdAt = value;
+                        else
+                            delete message.createdAt;
+                        continue;
+                    }
+                case 10: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.ttlSeconds = value;
+                        else
+                            delete message.ttlSeconds;
+                        continue;
+                    }
+                case 40: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.signature = value;
+                        else
+                            delete message.signature;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return Claim;
+    })();
+
     return loopnet;
 })();
 

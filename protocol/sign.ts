@@ -149,3 +149,24 @@ export async function verifyRecordSignature(
   // Ed25519 signs the message itself (no pre-hash): algorithm null, as @libp2p/crypto does.
   return verify(null, signed, keyObject, record.signature)
 }
+
+/**
+ * Signs canonical bytes as `author` (claims, protocol/claim.ts): the same kept keys as records,
+ * and the same refusal to sign for an author that is not this key's peer id.
+ */
+export function signBytesAs(
+  author: string,
+  unsigned: Uint8Array,
+  privateKey: PrivateKey,
+): Uint8Array {
+  if (privateKey.type !== 'Ed25519') throw new InvalidAuthorError('loopnet signs with Ed25519')
+  const key = signingKey(privateKey)
+  if (author !== key.author)
+    throw new InvalidFieldError('author', `${author} is not this key's peer id ${key.author}`)
+  return Uint8Array.from(sign(null, unsigned, key.keyObject))
+}
+
+/** Does `signature` verify over `signed` under the author's key? InvalidAuthorError for a bad author. */
+export function verifyBytesBy(author: string, signed: Uint8Array, signature: Uint8Array): boolean {
+  return verify(null, signed, authorKey(author).keyObject, signature)
+}

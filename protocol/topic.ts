@@ -17,3 +17,8 @@ export function fetchProtocol(genesis: string): string {
 export function syncProtocol(genesis: string): string {
   return `/loopnet/${genesis}/sync/2`
 }
+
+/** Claims (protocol/claim.ts): gossip only, never synced. */
+export function claimsTopic(genesis: string): string {
+  return `/loopnet/${genesis}/claims/1`
+}

@@ -1,6 +1,6 @@
 /**
  * The libp2p 3 host of a loopnet node: tcp + noise + yamux, identify, ping, bootstrap (with
- * retry), gossipsub 17 for records, and loopnet's fetch and sync protocols.
+ * retry), gossipsub 17 for records and claims, and loopnet's fetch and sync protocols.
  */
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
@@ -12,7 +12,7 @@ import { type Ping, ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { GOSSIP_MAX_RPC_BYTES } from '../../protocol/constants.ts'
-import { resultsTopic } from '../../protocol/topic.ts'
+import { claimsTopic, resultsTopic } from '../../protocol/topic.ts'
 import { type BootstrapDialer, bootstrapDialer } from './bootstrap-dialer.ts'
 import { type FileFetch, fileFetch } from './fetch/index.ts'
 import { msgIdFn, msgIdToStrFn } from './gossip/encoding.ts'
@@ -74,6 +74,7 @@ export type LoopnetHost = Libp2p<LoopnetServices>
 /** Builds the host without starting it (LoopnetNode starts it after wiring its listeners). */
 export async function createLoopnetHost(init: LoopnetHostInit): Promise<LoopnetHost> {
   const topic = resultsTopic(init.genesis)
+  const claims = claimsTopic(init.genesis)
   const bootstrapList = init.bootstrap ?? []
   const localSwarm = init.localSwarm ?? false
   return createLibp2p({
@@ -96,8 +97,8 @@ export async function createLoopnetHost(init: LoopnetHostInit): Promise<LoopnetH
         msgIdToStrFn,
         maxInboundDataLength: GOSSIP_MAX_RPC_BYTES,
         // Messages and subscriptions of other topics (other swarms) are dropped unprocessed.
-        allowedTopics: [topic],
-        scoreParams: peerScoreParams({ topic, localSwarm }),
+        allowedTopics: [topic, claims],
+        scoreParams: peerScoreParams({ topic, claimsTopic: claims, localSwarm }),
         scoreThresholds: SCORE_THRESHOLDS,
         emitSelf: false,
         idontwantMinDataSize: IDONTWANT_MIN_RECORD_BYTES,

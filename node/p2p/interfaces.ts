@@ -3,6 +3,7 @@
  * (node/store/network-store.ts). All synchronous: node:sqlite is,
  * and gossip validation calls them on every message.
  */
+import type { EncodedClaim } from '../../protocol/claim.ts'
 import type { EncodedRecord, SignedRecord } from '../../protocol/record.ts'
 
 /** Train files by content hash: serves fetch, and lets validation check diffs against parents. */
@@ -87,4 +88,15 @@ export interface LoopnetNodeEvents {
   'record:invalid': RecordRejectedDetail
   /** A sync from a peer finished. */
   'sync:done': SyncDoneDetail
+  /** A peer's claim, validated and new to this node's claim book (claims/gossip.ts). */
+  claim: ClaimEventDetail
+  /** A claim that failed validation (not held, not forwarded). */
+  'claim:invalid': RecordRejectedDetail
+  /** A peer's claim lapsed without its record (its ttl ran out). */
+  'claim:expired': ClaimEventDetail
+}
+
+export interface ClaimEventDetail extends EncodedClaim {
+  /** The forwarding peer; absent for an expiry. */
+  from?: string
 }

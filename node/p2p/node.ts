@@ -21,6 +21,7 @@ import {
   validateRecord,
 } from '../../protocol/validation/index.ts'
 import { UserError } from '../errors.ts'
+import { ClaimGossip } from './claims/gossip.ts'
 import { TypedEventEmitter } from './events.ts'
 import { PublishQueue } from './gossip/publish-queue.ts'
 import { StoreAfterForward } from './gossip/store-after-forward.ts'
@@ -87,6 +88,8 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
   /** Gossiped records accepted, not yet stored: gossipsub forwards them first. */
   private readonly held: StoreAfterForward
   private readonly syncs: SyncScheduler
+  /** Claims (leases) of what peers are running now: claims/gossip.ts. */
+  readonly claims: ClaimGossip
   private stopController = new AbortController()
   private state: 'stopped' | 'starting' | 'started' | 'stopping' = 'stopped'
 
@@ -124,6 +127,20 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
       connected: (peer) => host.getConnections(peer).length > 0,
       log: host.logger.forComponent('loopnet:sync'),
     })
+    this.claims = new ClaimGossip({
+      pubsub: host.services.pubsub,
+      genesis: init.genesis,
+      privateKey,
+      self: this.peerId,
+      log: host.logger.forComponent('loopnet:claims'),
+      onClaim: (detail) => this.safeDispatch('claim', detail),
+      onInvalid: (detail) => this.safeDispatch('claim:invalid', detail),
+      onExpired: (held) => this.safeDispatch('claim:expired', held),
+    })
+    // Every record, own or a peer's, passes here: the claim of the run it reports is done.
+    this.addEventListener('record', ({ detail: { record } }) =>
+      this.claims.supersede(record.author, record.parentHash, record.fileHash),
+    )
     this.onIdentify = this.onIdentify.bind(this)
     this.onGossipMessage = this.onGossipMessage.bind(this)
   }
@@ -167,6 +184,7 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
     }
     pubsub.subscribe(this.topic)
     this.queue.start()
+    this.claims.start()
     this.state = 'started'
   }
 
@@ -175,6 +193,7 @@ export class LoopnetNode extends TypedEventEmitter<LoopnetNodeEvents> implements
     this.state = 'stopping'
     this.stopController.abort()
     this.queue.stop()
+    this.claims.stop()
     this.host.removeEventListener('peer:identify', this.onIdentify)
     await this.syncs.stop()
     await this.host.stop()

@@ -9,7 +9,9 @@
  * Commands: publish {fields?, size?} | publish-bad {kind, parentHash?} | put-file {text, hash?} (a hash the
  * text does not have plants a lie, for the lying-peer test) |
  * fail-syncs {count} (the next count sync pages served fail) |
- * fetch {hash} | score {peer, below?} | peers | count | stats | dial {addr} | stop. Each may carry "req", echoed back.
+ * fetch {hash} | score {peer, below?} | peers | count | stats | dial {addr} |
+ * claim {fields?} (this node's claim, as the agent announces it) | publish-bad-claim {kind, fields?} |
+ * claims {hash} (live peers' claims on a parent or of a file) | stop. Each may carry "req", echoed back.
  */
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
@@ -23,10 +25,12 @@ import { LoopnetNode } from '../../node/p2p/node.ts'
 import { NetworkStore, StoreSyncCursors } from '../../node/store/network-store.ts'
 import { Store } from '../../node/store/store.ts'
 import { SwarmSink } from '../../node/swarm.ts'
+import type { ClaimFields } from '../../protocol/claim.ts'
 import { MAX_DIFF_BYTES } from '../../protocol/constants.ts'
 import { fileHash, sha256Hex } from '../../protocol/hash.ts'
 import { encodeRecord, signingBytes } from '../../protocol/record.ts'
 import { type ExperimentFields, RECORD_VERSION } from '../../protocol/types.ts'
+import { forceSignClaim, makeClaim } from '../../test/fixtures/p2p/claims.ts'
 import { encodeV1Record } from '../../test/fixtures/p2p/records.ts'
 import { cpuMs, emit, now } from './node-output.ts'
 
@@ -100,6 +104,22 @@ node.addEventListener('record', (evt) => {
 })
 node.addEventListener('record:invalid', (evt) => emit('invalid', { ...evt.detail }))
 node.addEventListener('sync:done', (evt) => emit('sync', { ...evt.detail }))
+const claimEvent =
+  (event: string) => (evt: CustomEvent<{ id: string; claim: ClaimFields; from?: string }>) => {
+    const { id, claim, from } = evt.detail
+    emit(event, {
+      t: now(),
+      id,
+      author: claim.author,
+      kind: claim.kind,
+      parentHash: claim.parentHash,
+      fileHash: claim.fileHash,
+      from,
+    })
+  }
+node.addEventListener('claim', claimEvent('claim'))
+node.addEventListener('claim:expired', claimEvent('claim-expired'))
+node.addEventListener('claim:invalid', (evt) => emit('claim-invalid', { ...evt.detail }))
 // Mesh changes, so tests can wait for a gossip path instead of sleeping.
 node.host.services.pubsub.addEventListener('gossipsub:graft', (evt) =>
   emit('graft', { peer: evt.detail.peerId, topic: evt.detail.topic }),
@@ -118,6 +138,30 @@ const rawQueue = new PublishQueue(
   node.host.logger.forComponent('testnet:raw'),
 )
 rawQueue.start()
+const rawClaims = new PublishQueue(
+  node.host.services.pubsub,
+  node.claims.topic,
+  node.host.logger.forComponent('testnet:raw-claims'),
+)
+rawClaims.start()
+
+/** Claims no honest node sends: each signed by this node's key, checks skipped. */
+async function badClaim(kind: string, over: Partial<ClaimFields>): Promise<Uint8Array> {
+  const fields = makeClaim(privateKey, genesis as string, over)
+  switch (kind) {
+    case 'any':
+      return forceSignClaim(fields, privateKey)
+    case 'bad-signature': {
+      const bytes = await forceSignClaim(fields, privateKey)
+      bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff
+      return bytes
+    }
+    case 'ttl-too-long':
+      return forceSignClaim({ ...fields, ttlSeconds: 100_000 }, privateKey)
+    default:
+      throw new Error(`unknown bad claim kind ${kind}`)
+  }
+}
 
 let seq = 0
 function benchFields(size: number, overrides: Partial<ExperimentFields> = {}): ExperimentFields {
@@ -249,6 +293,28 @@ async function handle(c: Command): Promise<void> {
       )
       return
     }
+    case 'claim': {
+      const over = (c.fields ?? {}) as Partial<ClaimFields>
+      const {
+        genesis: _g,
+        author: _a,
+        createdAt: _c,
+        ...fields
+      } = makeClaim(privateKey, genesis as string, over)
+      const claim = node.claims.announce(fields)
+      emit('claim-published', { req, id: claim.id, bytes: claim.bytes.length })
+      return
+    }
+    case 'publish-bad-claim': {
+      const bytes = await badClaim(String(c.kind), (c.fields ?? {}) as Partial<ClaimFields>)
+      const id = sha256Hex(bytes)
+      emit('published-bad-claim', { req, id, kind: c.kind })
+      rawClaims.publish(id, bytes).catch(() => {})
+      return
+    }
+    case 'claims':
+      emit('claims', { req, ids: node.claims.live(String(c.hash)).map((h) => h.id) })
+      return
     case 'fail-syncs':
       store.failSyncs = Number(c.count ?? 1)
       emit('failing-syncs', { req, count: store.failSyncs })
@@ -304,6 +370,7 @@ async function shutdown(): Promise<void> {
   if (stopping) return
   stopping = true
   rawQueue.stop()
+  rawClaims.stop()
   await node.stop()
   sqlite.close()
   emit('stopped')

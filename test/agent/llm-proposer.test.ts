@@ -41,6 +41,7 @@ function context(rejected: ProposalRejectedError[] = []): ProposalContext {
     ],
     recent: [],
     inFlight: ['USE_NORM True -> False'],
+    inProgressOnPeers: ['ACTIVATION relu -> gelu'],
     exclude: new Set([sha256Hex(parent)]),
     onRejected: (err) => rejected.push(err),
   }
@@ -88,6 +89,7 @@ describe('LlmProposer', () => {
     expect(first[1]?.content).toContain(LR)
     expect(first[1]?.content).toContain('WIDTH 64 -> 32 -> discard')
     expect(first[1]?.content).toContain('USE_NORM True -> False')
+    expect(first[1]?.content).toMatch(/In progress on peers[^\n]*\n- ACTIVATION relu -> gelu/)
     const last = server.requests[4]?.messages ?? []
     expect(last.filter((m) => m.role === 'user').at(-1)?.content).toMatch(
       /rejected \(CompileError\)/,

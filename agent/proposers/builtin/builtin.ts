@@ -1,7 +1,8 @@
 /**
  * The offline default proposer: one UPPER_CASE constant at a time, seeded and reproducible,
- * never a file already tried on the same parent (the context's exclude set holds the swarm's
- * and the journal's tries on it, and the experiments in flight).
+ * never a file excluded on the same parent (the context's exclude set holds the journal's and
+ * trusted peers' tries and claims on it, and the experiments in flight), and what untrusted
+ * peers tried or claimed only when nothing else is left.
  */
 
 import { ProposalsExhaustedError } from '../../errors.ts'
@@ -37,6 +38,7 @@ export class BuiltinProposer implements Proposer {
     const m = chooseMutation(ctx.parentText, ctx.exclude, rng, {
       baseline: this.baseline,
       frozen: this.frozen,
+      ...(ctx.deprioritized !== undefined ? { deprioritized: ctx.deprioritized } : {}),
     })
     if (m === undefined)
       throw new ProposalsExhaustedError(

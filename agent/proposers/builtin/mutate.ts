@@ -165,20 +165,27 @@ export function listMutations(parentText: string, options: MutationOptions = {})
 }
 
 /**
- * A seeded choice of an untried mutation: first single-constant ones, then (when all of those
- * were tried on this parent) two independent ones combined. Undefined when nothing is left.
+ * A seeded choice of an untried mutation: first single-constant ones nobody tried or claimed,
+ * then single ones only `deprioritized` holds (tried or claimed by untrusted peers: a sybil
+ * flooding fake discards of every single edit must not push them all behind the pairs), then
+ * (when every single one is excluded) two independent ones combined, those nobody touched
+ * first. Undefined when nothing is left.
  */
 export function chooseMutation(
   parentText: string,
   excludedHashes: ReadonlySet<string>,
   rng: Rng,
-  options: MutationOptions = {},
+  options: MutationOptions & { deprioritized?: ReadonlySet<string> } = {},
 ): Mutation | undefined {
+  const later = options.deprioritized ?? new Set<string>()
   const singles = listMutations(parentText, options)
-  const fresh = singles.filter((m) => !excludedHashes.has(m.fileHash))
+  const open = singles.filter((m) => !excludedHashes.has(m.fileHash))
+  const fresh = open.filter((m) => !later.has(m.fileHash))
   if (fresh.length > 0) return fresh[rng.int(fresh.length)]
+  if (open.length > 0) return open[rng.int(open.length)]
   const names = [...new Set(singles.map((m) => m.changes[0]?.name))]
   if (names.length < 2) return undefined
+  let fallback: Mutation | undefined
   for (let attempt = 0; attempt < 64; attempt++) {
     const a = singles[rng.int(singles.length)]
     const b = singles[rng.int(singles.length)]
@@ -186,9 +193,11 @@ export function chooseMutation(
     const [ca, cb] = [a.changes[0], b.changes[0]]
     if (ca === undefined || cb === undefined || ca.name === cb.name) continue
     const pair = combine(parentText, [a, b], options)
-    if (pair !== undefined && !excludedHashes.has(pair.fileHash)) return pair
+    if (pair === undefined || excludedHashes.has(pair.fileHash)) continue
+    if (!later.has(pair.fileHash)) return pair
+    fallback ??= pair
   }
-  return undefined
+  return fallback
 }
 
 function combine(

@@ -64,6 +64,10 @@ export function proposalMessages(
     parts.push(
       `Being tested right now (propose something different):\n${ctx.inFlight.map((d) => `- ${d}`).join('\n')}`,
     )
+  if ((ctx.inProgressOnPeers ?? []).length > 0)
+    parts.push(
+      `In progress on peers right now (propose something different):\n${(ctx.inProgressOnPeers ?? []).map((d) => `- ${d}`).join('\n')}`,
+    )
   const older = ctx.recent.filter((r) => !ctx.triedOnParent.some((t) => t.fileHash === r.fileHash))
   if (older.length > 0)
     parts.push(`Recent experiments on earlier versions:\n${historyLines(older)}`)

@@ -1,8 +1,9 @@
 /**
  * How `loopnet start` shows the network: where others can dial this node, peers coming and
- * going, records arriving from peers, records refused. Same three modes as the loop's view.
+ * going, records and claims arriving from peers, records and claims refused. Same three modes as the loop's view.
  */
 import type {
+  ClaimEventDetail,
   RecordEventDetail,
   RecordRejectedDetail,
   SyncDoneDetail,
@@ -78,12 +79,40 @@ export function attachNetworkView(
     if (d.added === 0 && mode !== 'json') return
     emit('sync', { ...d }, `sync   ${d.added} new records from ${shortPeer(d.peer)}`)
   }
+  const onClaim = (evt: CustomEvent<ClaimEventDetail>): void => {
+    const { id, claim } = evt.detail
+    emit(
+      'peer-claim',
+      {
+        id,
+        author: claim.author,
+        kind: claim.kind,
+        parentHash: claim.parentHash,
+        fileHash: claim.fileHash,
+        description: claim.description,
+        ttlSeconds: claim.ttlSeconds,
+      },
+      `claim  ${shortPeer(claim.author)} ${claim.kind} ${oneLine(claim.description)}`,
+    )
+  }
+  const onClaimInvalid = (evt: CustomEvent<RecordRejectedDetail>): void => {
+    const d = evt.detail
+    emit(
+      'claim-invalid',
+      { ...d },
+      `peer   refused a claim from ${shortPeer(d.from)}: ${d.code} (${d.verdict}) ${oneLine(d.message)}`,
+    )
+  }
+  node.addEventListener('claim', onClaim)
+  node.addEventListener('claim:invalid', onClaimInvalid)
   node.addEventListener('sync:done', onSync)
   node.addEventListener('record', onRecord)
   node.addEventListener('record:invalid', onInvalid)
   node.host.addEventListener('peer:connect', onConnect)
   node.host.addEventListener('peer:disconnect', onDisconnect)
   return () => {
+    node.removeEventListener('claim', onClaim)
+    node.removeEventListener('claim:invalid', onClaimInvalid)
     node.removeEventListener('sync:done', onSync)
     node.removeEventListener('record', onRecord)
     node.removeEventListener('record:invalid', onInvalid)

@@ -54,6 +54,11 @@ export function resultsTopicScoreParams(): TopicScoreParams {
 export interface ScoreOptions {
   topic: string
   /**
+   * The claims topic: scored like records (a claim every node refuses costs as much as such a
+   * record), so a peer forwarding forged or oversized claims sinks the same way.
+   */
+  claimsTopic?: string
+  /**
    * Local swarms (tests, benchmarks, several nodes on one host) share one IP: gossipsub's
    * IP-colocation penalty would graylist everyone past 10 peers. Its whitelist takes exact IPs
    * only (a CIDR matches nothing), so the penalty is switched off instead.
@@ -63,7 +68,10 @@ export interface ScoreOptions {
 
 export function peerScoreParams(opts: ScoreOptions): Partial<PeerScoreParams> {
   return {
-    topics: { [opts.topic]: resultsTopicScoreParams() },
+    topics: {
+      [opts.topic]: resultsTopicScoreParams(),
+      ...(opts.claimsTopic !== undefined ? { [opts.claimsTopic]: resultsTopicScoreParams() } : {}),
+    },
     // Total positive topic score is capped; negative P4 is not.
     topicScoreCap: 10,
     ...(opts.localSwarm ? { IPColocationFactorWeight: 0 } : {}),

@@ -52,3 +52,26 @@ describe('mutations', () => {
     expect(pick(8)).not.toEqual(a)
   })
 })
+
+describe('mutations others only may have tried', () => {
+  it('draws fresh singles first, then deprioritized singles, then pairs', () => {
+    const singles = listMutations(fixtureTrain)
+    expect(singles).toHaveLength(9)
+    // a sybil "tried" all but two single edits
+    const later = new Set(singles.slice(2).map((m) => m.fileHash))
+    const seen = new Set<string>([sha256Hex(fixtureTrain)])
+    const order: string[] = []
+    for (let i = 0; i < 10; i++) {
+      const m = chooseMutation(fixtureTrain, seen, seededRng(1, seen.size), {
+        deprioritized: later,
+      })
+      if (m === undefined) break
+      seen.add(m.fileHash)
+      order.push(m.fileHash)
+    }
+    const single = new Set(singles.map((m) => m.fileHash))
+    expect(new Set(order.slice(0, 2))).toEqual(new Set(singles.slice(0, 2).map((m) => m.fileHash)))
+    expect(order.slice(2, 9).every((h) => later.has(h))).toBe(true)
+    expect(single.has(order[9] ?? '')).toBe(false)
+  })
+})
