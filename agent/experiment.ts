@@ -9,6 +9,8 @@ import type { ExperimentFields, ExperimentStatus } from '../protocol/types.ts'
 import type { LocalRun, ResultSink } from './interfaces.ts'
 import { appendTsvLine, formatTsvLine } from './journal.ts'
 import type { EmitLoopEvent, PhaseSeconds } from './loop-events.ts'
+import type { NoiseEstimate } from './noise.ts'
+import type { NoiseRun } from './noise-runs.ts'
 import type { Proposal } from './proposer.ts'
 import {
   buildLocalRun,
@@ -29,12 +31,14 @@ import type { Workspace } from './workspace.ts'
 export interface Chosen {
   proposal: Proposal
   remeasure: Remeasure | undefined
+  /** A noise run (noise-runs.ts): the lineage's baseline again, with a fresh seed. */
+  noiseRun?: NoiseRun
 }
 
 /** One experiment on its way from its proposal to its journal entry. */
 export interface Experiment extends Chosen {
   parent: Parent
-  /** recordParentHash(): '' for the baseline, the file itself for a re-measure. */
+  /** recordParentHash(): '' for the baseline, the file itself for a re-measure or noise run. */
   parentHash: string
   seq: number
   logPath: string
@@ -51,6 +55,8 @@ export interface Judged {
   /** The local val_bpb, when the run gave one. */
   measured: number | undefined
   remeasure?: JudgedRemeasure
+  /** This node's seed noise the decision was made with: the record carries it. */
+  noise: NoiseEstimate
 }
 
 /** What journal() wrote, and how long the git and the store/results.tsv parts took. */
@@ -89,8 +95,9 @@ export class ExperimentRunner {
   ): Promise<Experiment> {
     const { proposal } = chosen
     const { parent, seq } = at
-    // a re-measure is recorded as the file on itself (empty diff): that is its wire format
-    const parentHash = recordParentHash(parent, proposal, chosen.remeasure !== undefined)
+    // a re-measure or a noise run is the file on itself (empty diff): that is its wire format
+    const onItself = chosen.remeasure !== undefined || chosen.noiseRun !== undefined
+    const parentHash = recordParentHash(parent, proposal, onItself)
     const logPath = join(this.init.dataDir, 'logs', `${seq}.log`)
     const gitStart = performance.now()
     await this.init.workspace.writeTrainFile(proposal.text)
@@ -179,6 +186,7 @@ export class ExperimentRunner {
       tier,
       budgetSeconds: this.init.budgetSeconds,
       sandboxed: this.init.runner.init.sandboxed !== false,
+      noise: judged.noise,
       createdAt: Date.now(),
     })
     const message = commitMessage(record, parent, proposal, outcome, judged.remeasure)

@@ -10,7 +10,13 @@ import type { CompileCheck } from './compile.ts'
 import { isAbortError, type ProposalRejectedError } from './errors.ts'
 import type { PublishedRun, SwarmView } from './interfaces.ts'
 import type { EmitLoopEvent } from './loop-events.ts'
-import type { Proposal, ProposalContext, Proposer, TriedExperiment } from './proposer.ts'
+import type {
+  Proposal,
+  ProposalContext,
+  ProposalNoise,
+  Proposer,
+  TriedExperiment,
+} from './proposer.ts'
 import { isRemeasure } from './rebase.ts'
 import type { FinishedOutcome, Parent } from './record.ts'
 import { rebaseProposal, validateProposal } from './validate.ts'
@@ -26,6 +32,8 @@ export interface ProposalPipelineInit {
   history: () => readonly PublishedRun[]
   /** The parent the next experiment edits, as it is now. */
   parent: () => Parent
+  /** This node's seed noise and keep margin, as they are now. */
+  noise?: () => ProposalNoise
   /** `proposal-rejected` and `proposal-failed` go out through it. */
   emit: EmitLoopEvent
 }
@@ -191,6 +199,7 @@ export class ProposalPipeline {
       recent,
       inFlight: inFlight.map((p) => p.description),
       exclude: new Set([parent.hash, ...byHash.keys(), ...inFlight.map((p) => p.fileHash)]),
+      ...(this.init.noise !== undefined ? { noise: this.init.noise() } : {}),
       onRejected: (err: ProposalRejectedError, attempt: number) =>
         this.init.emit('proposal-rejected', {
           source: this.init.proposer.name,
