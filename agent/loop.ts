@@ -328,11 +328,15 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
    * After each run: the parent's val_bpb is the mean of this node's runs of its file (noise.ts
    * parentValBpb), and the noise estimate takes the run in.
    */
-  private afterRun(announce = false): void {
+  private afterRun(): void {
+    this.refreshParent()
+    this.noise.update(this.history, this.tier)
+  }
+
+  private refreshParent(): void {
     const p = this.parent
     if (p !== undefined && !p.baseline)
       p.valBpb = this.noise.parentValBpb(this.history, this.tier, p.hash, p.valBpb)
-    this.noise.update(this.history, this.tier, announce)
   }
 
   private current(): Parent {
@@ -383,6 +387,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       )
       this.parent = { text, hash: fileHash, valBpb, commit, baseline: false }
     }
+    this.refreshParent()
     this.runState.set({ phase: 'idle', experiments: 0 }, true)
     this.emit('resumed', {
       experiments: runs.length,
@@ -392,6 +397,6 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       tsvLinesAdded,
       ...(previousGenesis !== undefined ? { previousGenesis } : {}),
     })
-    this.afterRun(true)
+    this.noise.update(this.history, this.tier, true)
   }
 }
