@@ -86,7 +86,17 @@ const finished = (seq: number) => (e: Event) =>
 describe('loopnet start (real trainer)', () => {
   it('runs the baseline and one edit, journals both and reports status', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-cli-'))
-    const run = start(['--data-dir', dataDir, '--budget', '2', '--max-experiments', '2'])
+    // the second run is an edit, not a noise run of the baseline
+    const run = start([
+      '--data-dir',
+      dataDir,
+      '--budget',
+      '2',
+      '--max-experiments',
+      '2',
+      '--noise-runs',
+      '0',
+    ])
     const result = await run.child
     expect(result.exitCode).toBe(0)
     const statuses = run.events
@@ -329,6 +339,9 @@ describe('loopnet start: without a sandbox', () => {
           '1',
           '--max-experiments',
           '2',
+          // the second run is a proposal, not a noise run of the baseline
+          '--noise-runs',
+          '0',
           '--base-url',
           llm.url,
           ...args,
