@@ -281,7 +281,6 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
     this.nextSeq = seq + 1
     tally.experiments++
     if (outcome.kind === 'ok') this.tier = outcome.summary.device
-    this.afterRun()
     const phases = phaseSeconds(outcome, {
       propose: experiment.proposeSeconds,
       git: done.gitSeconds,
@@ -290,6 +289,9 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
     })
     tally.totals = addPhases(tally.totals, phases)
     this.experiments.finished(experiment, outcome, judged, { ...done, phases })
+    // the parent's val_bpb is the mean of own runs of its file; the estimate takes the run in
+    this.refreshParent()
+    this.noise.update(this.history, this.tier)
   }
 
   /**
@@ -324,19 +326,15 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       await delay(backoffMs, undefined, { signal })
   }
 
-  /**
-   * After each run: the parent's val_bpb is the mean of this node's runs of its file (noise.ts
-   * parentValBpb), and the noise estimate takes the run in.
-   */
-  private afterRun(): void {
-    this.refreshParent()
-    this.noise.update(this.history, this.tier)
-  }
-
+  /** The parent's val_bpb as the mean of this node's runs of its file (noise-runs.ts). */
   private refreshParent(): void {
     const p = this.parent
+    // a new object: the experiment that just ran keeps the parent it was judged against
     if (p !== undefined && !p.baseline)
-      p.valBpb = this.noise.parentValBpb(this.history, this.tier, p.hash, p.valBpb)
+      this.parent = {
+        ...p,
+        valBpb: this.noise.parentValBpb(this.history, this.tier, p.hash, p.valBpb),
+      }
   }
 
   private current(): Parent {

@@ -10,6 +10,7 @@ import type { CompileCheck } from './compile.ts'
 import { isAbortError, type ProposalRejectedError } from './errors.ts'
 import type { PublishedRun, SwarmView } from './interfaces.ts'
 import type { EmitLoopEvent } from './loop-events.ts'
+import { NOISE_SOURCE } from './noise-runs.ts'
 import type {
   Proposal,
   ProposalContext,
@@ -182,7 +183,9 @@ export class ProposalPipeline {
       })
     }
     const valOf = new Map(history.map((r) => [r.fields.fileHash, r.fields.valBpb]))
-    const recent = history.slice(-RECENT_RUNS).map((r) => ({
+    // noise runs are no ideas: the prompt states the noise they measured instead
+    const ideas = history.filter((r) => r.local.source !== NOISE_SOURCE)
+    const recent = ideas.slice(-RECENT_RUNS).map((r) => ({
       fileHash: r.fields.fileHash,
       description: r.fields.description,
       status: r.fields.status,

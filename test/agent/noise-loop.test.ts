@@ -116,10 +116,13 @@ describe('AgentLoop seed noise', () => {
     // every prompt after the noise runs states the measured noise and the margin
     const prompts = server.requests.slice(1).map((r) => r.messages.at(-1)?.content ?? '')
     expect(prompts.length).toBeGreaterThan(0)
-    for (const p of prompts)
+    for (const p of prompts) {
+      // the noise runs are not listed as ideas that were tried
+      expect(p).not.toContain('noise run')
       expect(p).toContain(
         `Measurement noise on this node: seed noise ${SIGMA.toFixed(4)} bpb per run (3+ runs); a gain must exceed ${MARGIN.toFixed(4)} bpb to be kept`,
       )
+    }
     await expectConsistent(dataDir, store, author)
   })
 })
