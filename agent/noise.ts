@@ -54,8 +54,10 @@ export function estimateNoise(samples: readonly NoiseSample[]): NoiseEstimate {
   let dof = 0
   for (const values of byFile.values()) {
     if (values.length < 2) continue
-    const mean = values.reduce((a, b) => a + b, 0) / values.length
-    for (const v of values) squares += (v - mean) ** 2
+    // deviations from the first run: identical runs give exactly 0, not a rounding residue
+    const shifted = values.map((v) => v - (values[0] ?? 0))
+    const mean = shifted.reduce((a, b) => a + b, 0) / shifted.length
+    for (const v of shifted) squares += (v - mean) ** 2
     dof += values.length - 1
   }
   if (dof < MIN_NOISE_DOF) return { sigma: DEFAULT_NOISE_SIGMA, dof: 0, measured: false }

@@ -267,6 +267,13 @@ describe('loopnet start (fixture trainer)', () => {
     const before = store.ownRuns(author)
     store.close()
     expect(before).toHaveLength(recorded)
+    // the CLI's default: two noise runs of the baseline (the fixture has no seed noise: 0)
+    expect(before.slice(0, 3).map((r) => r.local.source)).toEqual(['baseline', 'noise', 'noise'])
+    const estimated = first.events.filter((e) => e.event === 'noise-estimated')
+    expect(estimated.map((e) => [e.measured, e.sigma, e.dof])).toEqual([
+      [false, 0.02, 0],
+      [true, 0, 2],
+    ])
     // worst cases of a kill between the store and the rest: a lost tsv line, a torn one, and
     // the branch left on a discarded commit
     const tsvPath = join(dataDir, 'results.tsv')
@@ -289,6 +296,11 @@ describe('loopnet start (fixture trainer)', () => {
       commit: lastKeep?.local.commit,
     })
     expect((await second.child).exitCode).toBe(0)
+    // the noise runs are in the journal: measured from the start, not run again
+    expect(second.events.find((e) => e.event === 'noise-estimated')).toMatchObject({
+      measured: true,
+      dof: 2,
+    })
 
     const after = new Store(join(dataDir, 'store.sqlite'))
     const runs = after.ownRuns(author)
