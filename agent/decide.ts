@@ -9,7 +9,7 @@ export interface DecisionInput {
   valBpb: number | undefined
   /** The parent's val_bpb, or undefined for a baseline (nothing to beat). */
   parentValBpb: number | undefined
-  /** A gain must exceed this to count (0 as in autoresearch; later 2 sigma of seed noise). */
+  /** A gain must exceed this to count: the loop passes max(--min-delta, k sigmas of seed noise). */
   minDelta: number
 }
 

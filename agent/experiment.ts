@@ -10,6 +10,8 @@ import { claimDescription, claimTtlSeconds } from './claims.ts'
 import type { LocalRun, ResultSink, SwarmView } from './interfaces.ts'
 import { appendTsvLine, formatTsvLine } from './journal.ts'
 import type { EmitLoopEvent, PhaseSeconds } from './loop-events.ts'
+import type { NoiseEstimate } from './noise.ts'
+import type { NoiseRun } from './noise-runs.ts'
 import type { Proposal } from './proposer.ts'
 import {
   buildLocalRun,
@@ -30,12 +32,14 @@ import type { Workspace } from './workspace.ts'
 export interface Chosen {
   proposal: Proposal
   remeasure: Remeasure | undefined
+  /** A noise run (noise-runs.ts): the lineage's baseline again, with a fresh seed. */
+  noiseRun?: NoiseRun
 }
 
 /** One experiment on its way from its proposal to its journal entry. */
 export interface Experiment extends Chosen {
   parent: Parent
-  /** recordParentHash(): '' for the baseline, the file itself for a re-measure. */
+  /** recordParentHash(): '' for the baseline, the file itself for a re-measure or noise run. */
   parentHash: string
   seq: number
   logPath: string
@@ -52,6 +56,8 @@ export interface Judged {
   /** The local val_bpb, when the run gave one. */
   measured: number | undefined
   remeasure?: JudgedRemeasure
+  /** This node's seed noise the decision was made with: the record carries it. */
+  noise: NoiseEstimate
 }
 
 /** What journal() wrote, and how long the git and the store/results.tsv parts took. */
@@ -92,9 +98,11 @@ export class ExperimentRunner {
   ): Promise<Experiment> {
     const { proposal } = chosen
     const { parent, seq } = at
-    // a re-measure is recorded as the file on itself (empty diff): that is its wire format
-    const parentHash = recordParentHash(parent, proposal, chosen.remeasure !== undefined)
-    await this.claim(chosen, parentHash, at.tier ?? '')
+    // a re-measure or a noise run is the file on itself (empty diff): that is its wire format
+    const onItself = chosen.remeasure !== undefined || chosen.noiseRun !== undefined
+    const parentHash = recordParentHash(parent, proposal, onItself)
+    // a noise run re-runs this node's own baseline: nothing a peer could duplicate or wait for
+    if (chosen.noiseRun === undefined) await this.claim(chosen, parentHash, at.tier ?? '')
     const logPath = join(this.init.dataDir, 'logs', `${seq}.log`)
     const gitStart = performance.now()
     await this.init.workspace.writeTrainFile(proposal.text)
@@ -206,6 +214,7 @@ export class ExperimentRunner {
       tier,
       budgetSeconds: this.init.budgetSeconds,
       sandboxed: this.init.runner.init.sandboxed !== false,
+      noise: judged.noise,
       createdAt: Date.now(),
     })
     const message = commitMessage(record, parent, proposal, outcome, judged.remeasure)

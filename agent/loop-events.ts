@@ -5,6 +5,7 @@
 import type { ExperimentFields } from '../protocol/types.ts'
 import type { RejectionKind } from './errors.ts'
 import type { LocalRun } from './interfaces.ts'
+import type { NoiseEstimate } from './noise.ts'
 import type { RebaseVerdict } from './rebase.ts'
 import type { CrashReason } from './runner.ts'
 import type { Progress } from './summary.ts'
@@ -87,6 +88,11 @@ export interface AgentLoopEvents {
     recordId?: string
     message: string
   }
+  /**
+   * This node's seed noise (agent/noise.ts), at start and whenever a run changed it: one run's
+   * sigma, its degrees of freedom, and the margin a gain must clear (k sigmas of a difference).
+   */
+  'noise-estimated': NoiseEstimate & { k: number; margin: number; description: string }
   stopped: { experiments: number; reason: 'max-experiments' | 'aborted' }
 }
 
@@ -112,6 +118,7 @@ function everyEvent<const T extends readonly LoopEventName[]>(
 /** Every event the loop emits, in the order of one experiment's life. */
 export const LOOP_EVENT_NAMES = everyEvent([
   'resumed',
+  'noise-estimated',
   'proposal-rejected',
   'proposal-failed',
   'experiment-started',

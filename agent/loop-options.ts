@@ -4,6 +4,7 @@
  */
 import type { CompileCheck } from './compile.ts'
 import type { ResultSink, SwarmView } from './interfaces.ts'
+import { DEFAULT_NOISE_K } from './noise.ts'
 import type { Proposer } from './proposer.ts'
 
 /** The values an AgentLoopInit's optional numbers take when they are left out. */
@@ -12,6 +13,8 @@ export const LOOP_DEFAULTS = {
   minDelta: 0,
   maxFixAttempts: 2,
   maxBaselineCrashes: 3,
+  noiseRuns: 0,
+  noiseK: DEFAULT_NOISE_K,
 } as const
 
 /**
@@ -43,8 +46,21 @@ export interface AgentLoopInit {
   graceSeconds?: number
   /** Extra trainer environment (LOOPNET_CACHE...). */
   env?: Record<string, string>
-  /** Keep needs val_bpb < parent - minDelta (default 0). */
+  /**
+   * Keep needs val_bpb < parent - max(minDelta, the seed-noise margin) (default 0: the noise
+   * margin alone).
+   */
   minDelta?: number
+  /**
+   * Extra runs of the baseline when a lineage starts, to measure seed noise (noise-runs.ts);
+   * each costs one budget and counts as an experiment (default 0; the CLI's is 2).
+   */
+  noiseRuns?: number
+  /**
+   * Sigmas of a difference of two runs that keep, adopt and reproduced allow (default
+   * DEFAULT_NOISE_K); 0 turns the noise margins off (minDelta alone, as in autoresearch).
+   */
+  noiseK?: number
   /** Stop after this many experiments (default: never). */
   maxExperiments?: number
   /** Prepare the next proposal while training, and the next interpreter during eval (default true). */

@@ -7,7 +7,8 @@
  *
  * This file is the lifecycle, resume and the order of the steps; their parts live beside it:
  * proposals.ts (what to run next), remeasure.ts (a peer's claim to check), experiment.ts (the
- * run and its journal), record.ts (what a finished run becomes), crash-policy.ts (what a
+ * run and its journal), judge.ts (what a finished run means), noise-runs.ts (seed noise:
+ * its runs, its estimate), record.ts (what a finished run becomes), crash-policy.ts (what a
  * crash leads to), run-state.ts (run.json), loop-events.ts (what the views are told) and
  * loop-options.ts (what the loop is made of).
  */
@@ -16,17 +17,17 @@ import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { pyCompileCheck } from './compile.ts'
 import { afterRun, type CrashCounters, crashBackoffMs, NO_CRASHES } from './crash-policy.ts'
-import { decide } from './decide.ts'
 import { BaselineCrashError, isAbortError, WorkspaceError } from './errors.ts'
 import { TypedEventTarget } from './events.ts'
 import { type Chosen, type Experiment, ExperimentRunner, type Judged } from './experiment.ts'
 import type { PublishedRun } from './interfaces.ts'
 import { reconcileTsv } from './journal.ts'
+import { judgeRun } from './judge.ts'
 import type { AgentLoopEvents, PhaseSeconds } from './loop-events.ts'
 import { type AgentLoopInit, LOOP_DEFAULTS } from './loop-options.ts'
+import { SeedNoise } from './noise-runs.ts'
 import { baselineProposal, ProposalPipeline } from './proposals.ts'
 import type { Proposal } from './proposer.ts'
-import { judgeRemeasure, type RebaseVerdict, remeasureStatus } from './rebase.ts'
 import { addPhases, type FinishedOutcome, type Parent, phaseSeconds, zeroPhases } from './record.ts'
 import { RemeasurePlanner } from './remeasure.ts'
 import { type CurrentBest, killOrphanTrainer, RunStateWriter, readRunState } from './run-state.ts'
@@ -61,6 +62,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
   private readonly experiments: ExperimentRunner
   private readonly remeasures: RemeasurePlanner
   private readonly runState: RunStateWriter
+  private readonly noise: SeedNoise
   private parent: Parent | undefined
   private history: PublishedRun[] = []
   private nextSeq = 1
@@ -82,11 +84,19 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       ...(init.env !== undefined ? { env: init.env } : {}),
     })
     const emit = this.emit.bind(this)
+    this.noise = new SeedNoise({
+      ...init,
+      runs: init.noiseRuns ?? LOOP_DEFAULTS.noiseRuns,
+      k: init.noiseK ?? LOOP_DEFAULTS.noiseK,
+      minDelta: init.minDelta ?? LOOP_DEFAULTS.minDelta,
+      emit,
+    })
     this.proposals = new ProposalPipeline({
       ...init,
       compile: init.compile ?? pyCompileCheck(init.python),
       history: () => this.history,
       parent: () => this.current(),
+      noise: () => this.noise.forProposer,
       emit,
     })
     this.remeasures = new RemeasurePlanner({
@@ -175,7 +185,8 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
           await this.experiments.interrupted(experiment)
           break
         }
-        const judged = this.judge(experiment, outcome)
+        // 3. keep / discard / crash / rejected (judge.ts), with this node's seed noise
+        const judged = judgeRun(experiment, outcome, this.noise)
         await this.journal(experiment, outcome, judged, tally)
         await this.handleCrash(experiment, outcome, tally, signal)
       }
@@ -194,8 +205,9 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
   }
 
   /**
-   * 1. What to run: the baseline, a fix of the last crash, a re-measure of the tier's best,
-   * the pipelined proposal, or a fresh one. Undefined when aborted while waiting for one.
+   * 1. What to run: the baseline, a fix of the last crash, a noise run of the baseline, a
+   * re-measure of the tier's best, the pipelined proposal, or a fresh one. Undefined when
+   * aborted while waiting for one.
    */
   private async chooseProposal(
     parent: Parent,
@@ -211,12 +223,16 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       tally.pendingFix = undefined
       return { proposal, remeasure: undefined }
     }
+    // the pipelined proposal stays pending through noise runs and re-measures alike
+    const noiseRun = this.noise.next(this.history, this.tier, parent)
+    if (noiseRun !== undefined)
+      return { proposal: noiseRun.proposal, remeasure: undefined, noiseRun: noiseRun.run }
     // without a sandbox a peer's file never runs here
     const remeasure =
       (this.init.sandbox ?? 'on') === 'own-only'
         ? undefined
         : await this.remeasures.prepare(parent, this.tier, this.history, signal)
-    // the pipelined proposal stays pending: it runs next, rebased if this is adopted
+    // rebased if this is adopted
     if (remeasure !== undefined) return { proposal: remeasure.proposal, remeasure }
     const pipelined = tally.speculative
     tally.speculative = undefined
@@ -238,30 +254,6 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
           )
       },
     })
-  }
-
-  /**
-   * 3. keep / discard / crash / rejected: a re-measure by its own rule (rebase.ts), a broken
-   * rule of the harness is rejected whatever it scored, the rest by decide().
-   */
-  private judge({ parent, remeasure }: Experiment, outcome: FinishedOutcome): Judged {
-    const measured = outcome.kind === 'ok' ? outcome.summary.valBpb : undefined
-    if (remeasure !== undefined) {
-      const { best, own } = remeasure
-      const verdict =
-        outcome.kind === 'rejected'
-          ? ({ adopt: false, reason: 'rejected' } satisfies RebaseVerdict)
-          : judgeRemeasure(best.valBpb, measured, own, this.init.minDelta)
-      return { status: remeasureStatus(verdict), measured, remeasure: { best, verdict } }
-    }
-    if (outcome.kind === 'rejected') return { status: 'rejected', measured }
-    const parentValBpb = parent.baseline ? undefined : parent.valBpb
-    const status = decide({
-      valBpb: measured,
-      parentValBpb,
-      minDelta: this.init.minDelta ?? LOOP_DEFAULTS.minDelta,
-    })
-    return { status, measured }
   }
 
   /** 4. Journal the run (experiment.ts), move the parent on a keep, tell the views. */
@@ -299,6 +291,9 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
     })
     tally.totals = addPhases(tally.totals, phases)
     this.experiments.finished(experiment, outcome, judged, { ...done, phases })
+    // the parent's val_bpb is the mean of own runs of its file; the estimate takes the run in
+    this.refreshParent()
+    this.noise.update(this.history, this.tier)
   }
 
   /**
@@ -306,12 +301,13 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
    * proposer to fix its own bug, back off after a run of crashes.
    */
   private async handleCrash(
-    { parent, proposal, remeasure, logPath }: Experiment,
+    { parent, proposal, remeasure, noiseRun, logPath }: Experiment,
     outcome: FinishedOutcome,
     tally: Tally,
     signal: AbortSignal,
   ): Promise<void> {
-    const fixable = remeasure === undefined && this.init.proposer.fix !== undefined
+    const fixable =
+      remeasure === undefined && noiseRun === undefined && this.init.proposer.fix !== undefined
     const run = { crashed: outcome.kind === 'crash', baseline: parent.baseline, fixable }
     const { counters, step } = afterRun(tally.crashes, run, {
       maxBaselineCrashes: this.init.maxBaselineCrashes ?? LOOP_DEFAULTS.maxBaselineCrashes,
@@ -330,6 +326,17 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
     const backoffMs = crashBackoffMs(tally.crashes.consecutiveCrashes)
     if (backoffMs > 0 && tally.pendingFix === undefined)
       await delay(backoffMs, undefined, { signal })
+  }
+
+  /** The parent's val_bpb as the mean of this node's runs of its file (noise-runs.ts). */
+  private refreshParent(): void {
+    const p = this.parent
+    // a new object: the experiment that just ran keeps the parent it was judged against
+    if (p !== undefined && !p.baseline)
+      this.parent = {
+        ...p,
+        valBpb: this.noise.parentValBpb(this.history, this.tier, p.hash, p.valBpb),
+      }
   }
 
   private current(): Parent {
@@ -380,6 +387,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       )
       this.parent = { text, hash: fileHash, valBpb, commit, baseline: false }
     }
+    this.refreshParent()
     this.runState.set({ phase: 'idle', experiments: 0 }, true)
     this.emit('resumed', {
       experiments: runs.length,
@@ -389,5 +397,6 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       tsvLinesAdded,
       ...(previousGenesis !== undefined ? { previousGenesis } : {}),
     })
+    this.noise.update(this.history, this.tier, true)
   }
 }

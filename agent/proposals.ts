@@ -11,7 +11,14 @@ import type { CompileCheck } from './compile.ts'
 import { isAbortError, type ProposalRejectedError } from './errors.ts'
 import type { PublishedRun, SwarmView } from './interfaces.ts'
 import type { EmitLoopEvent } from './loop-events.ts'
-import type { Proposal, ProposalContext, Proposer, TriedExperiment } from './proposer.ts'
+import { NOISE_SOURCE } from './noise-runs.ts'
+import type {
+  Proposal,
+  ProposalContext,
+  ProposalNoise,
+  Proposer,
+  TriedExperiment,
+} from './proposer.ts'
 import { isRemeasure } from './rebase.ts'
 import type { FinishedOutcome, Parent } from './record.ts'
 import { rebaseProposal, validateProposal } from './validate.ts'
@@ -29,6 +36,8 @@ export interface ProposalPipelineInit {
   history: () => readonly PublishedRun[]
   /** The parent the next experiment edits, as it is now. */
   parent: () => Parent
+  /** This node's seed noise and keep margin, as they are now. */
+  noise?: () => ProposalNoise
   /** `proposal-rejected` and `proposal-failed` go out through it. */
   emit: EmitLoopEvent
 }
@@ -206,7 +215,9 @@ export class ProposalPipeline {
       })
     }
     const valOf = new Map(history.map((r) => [r.fields.fileHash, r.fields.valBpb]))
-    const recent = history.slice(-RECENT_RUNS).map((r) => ({
+    // noise runs are no ideas: the prompt states the noise they measured instead
+    const ideas = history.filter((r) => r.local.source !== NOISE_SOURCE)
+    const recent = ideas.slice(-RECENT_RUNS).map((r) => ({
       fileHash: r.fields.fileHash,
       description: r.fields.description,
       status: r.fields.status,
@@ -231,6 +242,7 @@ export class ProposalPipeline {
       exclude,
       deprioritized: new Set([...others.deprioritized].filter((h) => !exclude.has(h))),
       inProgressOnPeers: [...new Set(claims.map((c) => c.description))],
+      ...(this.init.noise !== undefined ? { noise: this.init.noise() } : {}),
       onRejected: (err: ProposalRejectedError, attempt: number) =>
         this.init.emit('proposal-rejected', {
           source: this.init.proposer.name,

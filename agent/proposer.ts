@@ -5,6 +5,15 @@
  */
 import type { ExperimentStatus } from '../protocol/types.ts'
 import type { ProposalRejectedError } from './errors.ts'
+import type { NoiseEstimate } from './noise.ts'
+
+/** This node's seed noise, and the margin a gain must clear to be kept (noise.ts). */
+export interface ProposalNoise {
+  estimate: NoiseEstimate
+  k: number
+  /** The keep margin: k sigmas of a difference, or the user's --min-delta if larger. */
+  margin: number
+}
 
 /** One line of history a proposer may learn from. */
 export interface TriedExperiment {
@@ -39,6 +48,8 @@ export interface ProposalContext {
   deprioritized?: ReadonlySet<string>
   /** Descriptions of what peers hold live claims on for this parent: in progress elsewhere. */
   inProgressOnPeers?: string[]
+  /** This node's seed noise and keep margin (absent from contexts made outside the loop). */
+  noise?: ProposalNoise
   /** Called for each rejected attempt before a retry, so the loop can report it. */
   onRejected?: (err: ProposalRejectedError, attempt: number) => void
 }

@@ -6,17 +6,10 @@
  */
 import type { ExperimentFields, ExperimentStatus } from '../protocol/types.ts'
 import type { BestKnown } from './interfaces.ts'
+import { DEFAULT_NOISE_K, differenceMargin, type NoiseEstimate, UNMEASURED_NOISE } from './noise.ts'
 import { distrustedAuthors as distrustedAuthorsOver, type StandingRun } from './standing.ts'
 
 export { NOT_REPRODUCED, REPRODUCED } from './standing.ts'
-
-/**
- * How far a local re-run may land above the claimed val_bpb and still confirm it. One run's
- * seed noise is ~0.0007 bpb on an H100 at 300 s; short CPU budgets are noisier (measured
- * here: a few 0.001 at 60 s), so the default allows 0.5 % relative, at least 0.002.
- */
-export const REBASE_RELATIVE_TOLERANCE = 0.005
-export const REBASE_ABSOLUTE_TOLERANCE = 0.002
 
 /**
  * A file whose fetch failed (its only holder went offline) is asked for again after this long,
@@ -99,8 +92,18 @@ export function remeasureDescription(best: BestKnown): string {
   return `re-measure ${best.fileHash.slice(0, 12)} by ${best.author.slice(0, 12)} (claims ${best.valBpb.toFixed(6)})`
 }
 
-export function rebaseTolerance(claimedValBpb: number): number {
-  return Math.max(REBASE_ABSOLUTE_TOLERANCE, claimedValBpb * REBASE_RELATIVE_TOLERANCE)
+/**
+ * How far a local re-run may land above the claimed val_bpb and still confirm it: k sigmas of
+ * the difference of two runs, with this node's measured seed noise (noise.ts), or the
+ * conservative default until it has measured. The claim is the author's one run and ours is
+ * one run, so their difference is what the noise bounds, whatever the value claimed.
+ */
+export function rebaseTolerance(
+  _claimedValBpb: number,
+  noise: Pick<NoiseEstimate, 'sigma'> = UNMEASURED_NOISE,
+  k = DEFAULT_NOISE_K,
+): number {
+  return differenceMargin(noise, k)
 }
 
 /**
@@ -146,8 +149,8 @@ export interface RebaseVerdict {
 
 /**
  * After the local re-run: adopt when the local number beats our own best by more than
- * `margin` (as any keep must), and separately, whether the claim reproduced within
- * `tolerance`. A run that gives no usable number (as decide() sees it: missing, not finite,
+ * `margin` (as any keep must: the loop passes its seed-noise margin), and separately, whether
+ * the claim reproduced within `tolerance` (rebaseTolerance of the node's noise). A run that gives no usable number (as decide() sees it: missing, not finite,
  * not positive) is a crash.
  */
 export function judgeRemeasure(

@@ -6,8 +6,9 @@
 import { type ExperimentFields, type ExperimentStatus, RECORD_VERSION } from '../protocol/types.ts'
 import type { BestKnown, LocalRun } from './interfaces.ts'
 import type { PhaseSeconds } from './loop-events.ts'
+import { type NoiseEstimate, noiseFields } from './noise.ts'
 import type { Proposal } from './proposer.ts'
-import { type RebaseVerdict, rebaseTolerance } from './rebase.ts'
+import type { RebaseVerdict } from './rebase.ts'
 import type { RunOutcome } from './runner.ts'
 import { formatCommitMessage } from './trailers.ts'
 import { recordDiff } from './validate.ts'
@@ -24,22 +25,24 @@ export interface Parent {
 /** A run that ended by itself: an interrupted one says nothing about its idea and is never recorded. */
 export type FinishedOutcome = Exclude<RunOutcome, { kind: 'interrupted' }>
 
-/** A re-measure of a peer's claim, judged: whose claim it was, and the verdict. */
+/** A re-measure of a peer's claim, judged: whose claim it was, the verdict, its tolerance. */
 export interface JudgedRemeasure {
   best: BestKnown
   verdict: RebaseVerdict
+  /** How far above the claim the local run could land and still reproduce it. */
+  tolerance: number
 }
 
 /**
- * The record's parent hash: '' for the baseline (it has none); for a re-measure the file
- * itself (a re-measure is the file on itself on the wire, with an empty diff); else the parent.
+ * The record's parent hash: '' for the baseline (it has none); for a re-measure or a noise run
+ * the file itself (the file on itself on the wire, with an empty diff); else the parent.
  */
 export function recordParentHash(
   parent: Pick<Parent, 'hash' | 'baseline'>,
   proposal: Pick<Proposal, 'fileHash'>,
-  remeasure: boolean,
+  onItself: boolean,
 ): string {
-  if (remeasure) return proposal.fileHash
+  if (onItself) return proposal.fileHash
   return parent.baseline ? '' : parent.hash
 }
 
@@ -59,6 +62,8 @@ export interface RecordInput {
   budgetSeconds: number
   /** The run was sandboxed (false only for the explicit opt-out). */
   sandboxed: boolean
+  /** The author's seed noise when the run was judged: carried once measured. */
+  noise?: NoiseEstimate
   createdAt: number
 }
 
@@ -105,6 +110,7 @@ export function buildRecord(input: RecordInput): ExperimentFields {
     unsandboxed: !input.sandboxed,
     description: proposal.description.replace(/\s+/g, ' ').trim(),
     createdAt: input.createdAt,
+    ...(input.noise !== undefined ? noiseFields(input.noise) : {}),
   }
 }
 
@@ -143,7 +149,7 @@ export function commitMessage(
     const { best, verdict } = remeasure
     trailers['Claimed-By'] = best.author
     trailers['Claimed-Val-Bpb'] = best.valBpb.toFixed(6)
-    trailers['Rebase-Tolerance'] = rebaseTolerance(best.valBpb).toFixed(6)
+    trailers['Rebase-Tolerance'] = remeasure.tolerance.toFixed(6)
     if (best.recordId !== undefined) trailers['Claimed-Record'] = best.recordId
     trailers['Rebase-Verdict'] = verdict.reason
   }

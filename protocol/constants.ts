@@ -25,6 +25,13 @@ export const MAX_DESCRIPTION_BYTES = 4 * KiB
 export const MAX_VAL_BPB = 10
 
 /**
+ * A record's noise_sigma (one run's standard deviation of val_bpb) must lie in [0, this): the
+ * spread measured on CPU at 30 s is 0.015, on an H100 at 300 s under 0.001; a whole bpb
+ * between runs of one file is no measurement.
+ */
+export const MAX_NOISE_SIGMA = 1
+
+/**
  * Seconds bounds. A budget is at most MAX_TRAINING_SECONDS (the largest tier budget is 300 s, a
  * flag may give more); total time adds start-up, compilation, the evaluation and the probes,
  * which an hour bounds with a wide margin. A crash or rejection may have trained past its budget

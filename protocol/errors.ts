@@ -21,6 +21,7 @@ export type RecordErrorCode =
   | 'INVALID_SIGNATURE'
   | 'IMPLAUSIBLE_VAL_BPB'
   | 'IMPLAUSIBLE_SECONDS'
+  | 'IMPLAUSIBLE_NOISE'
   | 'SEQ_NOT_MONOTONIC'
   | 'DIFF_MISMATCH'
   | 'CLAIM_TOO_LARGE'
@@ -134,6 +135,16 @@ export class ImplausibleSecondsError extends RecordError {
   readonly code = 'IMPLAUSIBLE_SECONDS'
 }
 
+/**
+ * The author's seed-noise estimate is impossible: a sigma that is not finite, negative or of a
+ * whole bpb or more (MAX_NOISE_SIGMA), a degree-of-freedom count that is no uint32, or a
+ * sigma measured over no degrees of freedom.
+ */
+export class ImplausibleNoiseError extends RecordError {
+  override name = 'ImplausibleNoiseError'
+  readonly code = 'IMPLAUSIBLE_NOISE'
+}
+
 /** seq is not above the last seq known for this author: a replay, a fork, or a reordering. */
 export class SeqNotMonotonicError extends RecordError {
   override name = 'SeqNotMonotonicError'
@@ -241,6 +252,7 @@ export function gossipVerdict(err: unknown, from?: string): Exclude<GossipVerdic
     case 'MALFORMED_CLAIM':
     case 'NON_CANONICAL_CLAIM':
     case 'INVALID_CLAIM_TTL':
+    case 'IMPLAUSIBLE_NOISE':
       return 'reject'
   }
 }

@@ -111,6 +111,12 @@ export namespace loopnet {
         /** ExperimentRecord unsandboxed. */
         unsandboxed: boolean;
 
+        /** ExperimentRecord noiseSigma. */
+        noiseSigma: number;
+
+        /** ExperimentRecord noiseDof. */
+        noiseDof: number;
+
         /** ExperimentRecord signature. */
         signature: Uint8Array;
 
@@ -206,6 +212,12 @@ export namespace loopnet {
 
             /** ExperimentRecord unsandboxed */
             unsandboxed?: (boolean|null);
+
+            /** ExperimentRecord noiseSigma */
+            noiseSigma?: (number|null);
+
+            /** ExperimentRecord noiseDof */
+            noiseDof?: (number|null);
 
             /** ExperimentRecord signature */
             signature?: (Uint8Array|null);

@@ -65,6 +65,8 @@ export const loopnet = $root.loopnet = (() => {
          * @property {number|null} [seed] ExperimentRecord seed
          * @property {string|null} [reason] ExperimentRecord reason
          * @property {boolean|null} [unsandboxed] ExperimentRecord unsandboxed
+         * @property {number|null} [noiseSigma] ExperimentRecord noiseSigma
+         * @property {number|null} [noiseDof] ExperimentRecord noiseDof
          * @property {Uint8Array|null} [signature] ExperimentRecord signature
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
@@ -282,6 +284,22 @@ export const loopnet = $root.loopnet = (() => {
         ExperimentRecord.prototype.unsandboxed = false;
 
         /**
+         * ExperimentRecord noiseSigma.
+         * @member {number} noiseSigma
+         * @memberof loopnet.ExperimentRecord
+         * @instance
+         */
+        ExperimentRecord.prototype.noiseSigma = 0;
+
+        /**
+         * ExperimentRecord noiseDof.
+         * @member {number} noiseDof
+         * @memberof loopnet.ExperimentRecord
+         * @instance
+         */
+        ExperimentRecord.prototype.noiseDof = 0;
+
+        /**
          * ExperimentRecord signature.
          * @member {Uint8Array} signature
          * @memberof loopnet.ExperimentRecord
@@ -351,6 +369,10 @@ export const loopnet = $root.loopnet = (() => {
                 writer.uint32(/* id 25, wireType 2 =*/202).string(message.reason);
             if (message.unsandboxed != null && $Object.hasOwnProperty.call(message, "unsandboxed") && message.unsandboxed !== false)
                 writer.uint32(/* id 26, wireType 0 =*/208).bool(message.unsandboxed);
+            if (message.noiseSigma != null && $Object.hasOwnProperty.call(message, "noiseSigma") && !$Object.is(message.noiseSigma, 0))
+                writer.uint32(/* id 27, wireType 1 =*/217).double(message.noiseSigma);
+            if (message.noiseDof != null && $Object.hasOwnProperty.call(message, "noiseDof") && message.noiseDof !== 0)
+                writer.uint32(/* id 28, wireType 0 =*/224).uint32(message.noiseDof);
             if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
                 writer.uint32(/* id 40, wireType 2 =*/322).bytes(message.signature);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
@@ -602,6 +624,24 @@ export const loopnet = $root.loopnet = (() => {
                             message.unsandboxed = value;
                         else
                             delete message.unsandboxed;
+                        continue;
+                    }
+                case 27: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.noiseSigma = value;
+                        else
+                            delete message.noiseSigma;
+                        continue;
+                    }
+                case 28: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.noiseDof = value;
+                        else
+                            delete message.noiseDof;
                         continue;
                     }
                 case 40: {

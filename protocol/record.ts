@@ -69,6 +69,24 @@ export function pickExperimentFields(fields: ExperimentFields): ExperimentFields
     unsandboxed: fields.unsandboxed,
     description: fields.description,
     createdAt: fields.createdAt,
+    ...noiseOf(fields),
+  }
+}
+
+/**
+ * The optional noise fields, present only when not 0: the wire cannot tell an absent field
+ * from a 0, so neither may the fields, or a record would not come back as it was signed.
+ */
+function noiseOf({
+  noiseSigma,
+  noiseDof,
+}: Pick<ExperimentFields, 'noiseSigma' | 'noiseDof'>): Pick<
+  ExperimentFields,
+  'noiseSigma' | 'noiseDof'
+> {
+  return {
+    ...(noiseSigma !== undefined && noiseSigma !== 0 ? { noiseSigma } : {}),
+    ...(noiseDof !== undefined && noiseDof !== 0 ? { noiseDof } : {}),
   }
 }
 
@@ -202,6 +220,7 @@ export function decodeSignedRecord(bytes: Uint8Array): {
     unsandboxed: wire.unsandboxed,
     description: wire.description,
     createdAt: uint64ToNumber('createdAt', wire.createdAt),
+    ...noiseOf(wire),
     // Copy: the decoder's bytes are a view into the caller's buffer.
     signature: Uint8Array.from(wire.signature),
   }

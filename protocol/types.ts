@@ -63,4 +63,11 @@ export interface ExperimentFields {
   description: string
   /** Unix milliseconds. */
   createdAt: number
+  /**
+   * The author's seed noise when it judged the run: one run's sigma of val_bpb (bpb) on its
+   * tier and budget. Absent (the wire's 0) until measured, and for a measured 0.
+   */
+  noiseSigma?: number
+  /** Degrees of freedom behind noiseSigma; absent (0) until measured. */
+  noiseDof?: number
 }

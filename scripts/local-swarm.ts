@@ -5,7 +5,7 @@
  * first running node sees it. Ctrl-C stops them all (each finishes cleanly; rerunning resumes).
  *
  *   node scripts/local-swarm.ts [--nodes N] [--budget 30] [--max-experiments N] [--dir DIR]
- *                               [--corpus PATH]
+ *                               [--corpus PATH] [--noise-runs N] [--noise-k K]
  *
  * Each node is pinned to cores of its own (taskset), so no node's measurements depend on what
  * the others do; the default is one node per core. More nodes than cores run only when asked,
@@ -35,6 +35,9 @@ const { values } = parseArgs({
     dir: { type: 'string', default: '.loopnet/swarm' },
     // every node the same corpus: it is part of the genesis, so of the swarm
     corpus: { type: 'string' },
+    // passed on to every node's `loopnet start` (its defaults when left out)
+    'noise-runs': { type: 'string' },
+    'noise-k': { type: 'string' },
   },
 })
 const count = Number(values.nodes)
@@ -48,6 +51,8 @@ const common = [
     ? ['--max-experiments', values['max-experiments']]
     : []),
   ...(values.corpus !== undefined ? ['--corpus', resolve(values.corpus)] : []),
+  ...(values['noise-runs'] !== undefined ? ['--noise-runs', values['noise-runs']] : []),
+  ...(values['noise-k'] !== undefined ? ['--noise-k', values['noise-k']] : []),
 ]
 
 const nodes: LoopnetProcess[] = []
@@ -76,6 +81,8 @@ function describe(e: NodeEvent): string | undefined {
       const r = e.record as { seq: number; status: string; valBpb: number; description: string }
       return `${r.status.padEnd(7)}#${r.seq} ${r.status === 'crash' ? 'crash' : r.valBpb.toFixed(6)} ${r.description}`
     }
+    case 'noise-estimated':
+      return String(e.description)
     case 'rebase-started':
     case 'rebase-finished':
     case 'record-invalid':

@@ -93,6 +93,9 @@ export function toRecord(row: Row): StoredRecord {
     createdAt: Number(row.created_at),
     receivedAt: Number(row.received_at),
   }
+  // absent when 0, as on the wire (protocol/record.ts): a record reads back as it was signed
+  if (Number(row.noise_sigma) !== 0) rec.noiseSigma = Number(row.noise_sigma)
+  if (Number(row.noise_dof) !== 0) rec.noiseDof = Number(row.noise_dof)
   if (row.signature instanceof Uint8Array) rec.signature = row.signature
   return rec
 }
@@ -123,8 +126,8 @@ export function insertRecord(
       `INSERT INTO records (id, version, genesis, author, seq, parent_hash, file_hash, diff, status,
            val_bpb, budget_seconds, training_seconds, startup_seconds, eval_seconds, probe_seconds,
            total_seconds, num_params, peak_mem_mb, seed, tier, reason, unsandboxed, description,
-           created_at, signature, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           created_at, noise_sigma, noise_dof, signature, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       fields.version,
@@ -150,6 +153,8 @@ export function insertRecord(
       fields.unsandboxed ? 1 : 0,
       fields.description,
       fields.createdAt,
+      fields.noiseSigma ?? 0,
+      fields.noiseDof ?? 0,
       options.signature ?? null,
       Date.now(),
     )

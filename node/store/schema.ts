@@ -214,4 +214,10 @@ export const MIGRATIONS: readonly string[] = [
         AND author = OLD.author;
   END;
   `,
+  // 6: the author's seed noise on each record (protocol/types.ts noiseSigma, noiseDof); 0 is
+  // "not measured", which is what every row already here says
+  `
+  ALTER TABLE records ADD COLUMN noise_sigma REAL NOT NULL DEFAULT 0;
+  ALTER TABLE records ADD COLUMN noise_dof INTEGER NOT NULL DEFAULT 0;
+  `,
 ]

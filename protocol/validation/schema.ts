@@ -5,6 +5,7 @@
 import {
   MAX_DESCRIPTION_BYTES,
   MAX_DIFF_BYTES,
+  MAX_NOISE_SIGMA,
   MAX_REASON_BYTES,
   MAX_TIER_BYTES,
   MAX_TOTAL_SECONDS,
@@ -15,6 +16,7 @@ import {
 } from '../constants.ts'
 import {
   DiffTooLargeError,
+  ImplausibleNoiseError,
   ImplausibleSecondsError,
   ImplausibleValBpbError,
   InvalidFieldError,
@@ -107,6 +109,22 @@ export function checkSchema(fields: ExperimentFields): void {
   checkUint('createdAt', fields.createdAt)
   checkNumber('valBpb', fields.valBpb)
   for (const f of SECONDS_FIELDS) checkNumber(f, fields[f])
+  checkNoise(fields)
+}
+
+/**
+ * The author's seed noise, when it says one: a sigma in [0, MAX_NOISE_SIGMA), a uint32 of
+ * degrees of freedom, and no sigma without any (0, the wire's absent, is "not measured").
+ */
+function checkNoise({ noiseSigma, noiseDof }: ExperimentFields): void {
+  const sigma = noiseSigma ?? 0
+  const dof = noiseDof ?? 0
+  if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma < 0 || sigma >= MAX_NOISE_SIGMA)
+    throw new ImplausibleNoiseError(`noise_sigma ${String(sigma)} outside [0, ${MAX_NOISE_SIGMA})`)
+  if (!Number.isInteger(dof) || dof < 0 || dof > UINT32_MAX)
+    throw new ImplausibleNoiseError(`noise_dof ${String(dof)} is not a uint32`)
+  if (sigma > 0 && dof === 0)
+    throw new ImplausibleNoiseError(`noise_sigma ${sigma} measured over no degrees of freedom`)
 }
 
 const SECONDS_FIELDS = [

@@ -43,6 +43,8 @@ export type RecordedEvents = { [K in keyof AgentLoopEvents]: Array<AgentLoopEven
 /**
  * A loop in `dataDir` on `store` (SoloSink/SoloSwarmView), 1 s budget of 20 ms steps; a
  * second call on the same ones is a restart. DEBUG_LOOP=1 prints the events but progress.
+ * Seed-noise margins are off (noiseK 0) unless `over` sets them: the fixture's val_bpb has no
+ * noise, and the tests that are not about noise keep what a gain of any size keeps.
  */
 export function fixtureLoop(
   store: Store,
@@ -61,6 +63,7 @@ export function fixtureLoop(
     budgetSeconds: 1,
     graceSeconds: 10,
     env: { FIXTURE_STEP_SECONDS: '0.02' },
+    noiseK: 0,
     ...over,
   })
   const events = {} as RecordedEvents

@@ -31,6 +31,11 @@ describe('estimateNoise', () => {
     expect(noise.sigma).toBeCloseTo(Math.sqrt(2e-4), 10)
   })
 
+  it('measures exactly 0 for a file that scores the same every run', () => {
+    const same = Array.from({ length: 3 }, () => ({ fileHash: 'a', valBpb: 2.813147 }))
+    expect(estimateNoise(same)).toEqual({ sigma: 0, dof: 2, measured: true })
+  })
+
   it('ignores crashes (no finite positive number)', () => {
     const noise = estimateNoise([
       { fileHash: 'a', valBpb: 1.8 },

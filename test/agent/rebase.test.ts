@@ -51,12 +51,22 @@ describe('judgeRemeasure', () => {
       false,
       'better-here',
     ],
-    // the main job's DEPTH 2 -> 1: claimed 1.751, 1.766 here, our best 1.857: adopted
+    // the main job's DEPTH 2 -> 1 (claimed 1.751): 1.766 on one peer (best 1.857), within the
+    // noise of two runs: confirmed; 1.812 on the other (best 1.892), beyond it: adopted anyway
     [
-      'a real gain that misses its claim',
+      'a real gain within noise of its claim',
       1.751,
       1.766,
       { fileHash: 'a', valBpb: 1.857 },
+      true,
+      true,
+      'confirmed',
+    ],
+    [
+      'a real gain that misses its claim',
+      1.751,
+      1.812,
+      { fileHash: 'a', valBpb: 1.892 },
       true,
       false,
       'better-here',

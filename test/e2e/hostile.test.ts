@@ -69,7 +69,18 @@ async function loopnet(name: string, args: string[], bootstrap: string[] = []) {
     name,
     dataDir: join(root, name),
     bootstrap,
-    args: ['--budget', BUDGET, '--grace', '60', '--corpus', smallSource, ...args],
+    // no noise runs: the run after the baseline is the hostile file, not the baseline again
+    args: [
+      '--budget',
+      BUDGET,
+      '--grace',
+      '60',
+      '--corpus',
+      smallSource,
+      '--noise-runs',
+      '0',
+      ...args,
+    ],
     env,
   })
   nodes.push(n)
@@ -170,6 +181,12 @@ describe('hostile train files through real nodes', () => {
       })
     }
     await finished(b, 3)
+    // a re-measure's verdict is its own line, after the run's: wait for it too
+    await b.waitFor(
+      () => b.events.filter((e) => e.event === 'rebase-finished').length >= 2,
+      60_000,
+      '2 verdicts',
+    )
     const [base, first, second] = records(b)
     expect(base).toMatchObject({ status: 'keep', parentHash: '' })
     // the better claim first: the non-causal file, rejected when re-measured here

@@ -86,7 +86,17 @@ const finished = (seq: number) => (e: Event) =>
 describe('loopnet start (real trainer)', () => {
   it('runs the baseline and one edit, journals both and reports status', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'loopnet-cli-'))
-    const run = start(['--data-dir', dataDir, '--budget', '2', '--max-experiments', '2'])
+    // the second run is an edit, not a noise run of the baseline
+    const run = start([
+      '--data-dir',
+      dataDir,
+      '--budget',
+      '2',
+      '--max-experiments',
+      '2',
+      '--noise-runs',
+      '0',
+    ])
     const result = await run.child
     expect(result.exitCode).toBe(0)
     const statuses = run.events
@@ -257,6 +267,13 @@ describe('loopnet start (fixture trainer)', () => {
     const before = store.ownRuns(author)
     store.close()
     expect(before).toHaveLength(recorded)
+    // the CLI's default: two noise runs of the baseline (the fixture has no seed noise: 0)
+    expect(before.slice(0, 3).map((r) => r.local.source)).toEqual(['baseline', 'noise', 'noise'])
+    const estimated = first.events.filter((e) => e.event === 'noise-estimated')
+    expect(estimated.map((e) => [e.measured, e.sigma, e.dof])).toEqual([
+      [false, 0.02, 0],
+      [true, 0, 2],
+    ])
     // worst cases of a kill between the store and the rest: a lost tsv line, a torn one, and
     // the branch left on a discarded commit
     const tsvPath = join(dataDir, 'results.tsv')
@@ -279,6 +296,11 @@ describe('loopnet start (fixture trainer)', () => {
       commit: lastKeep?.local.commit,
     })
     expect((await second.child).exitCode).toBe(0)
+    // the noise runs are in the journal: measured from the start, not run again
+    expect(second.events.find((e) => e.event === 'noise-estimated')).toMatchObject({
+      measured: true,
+      dof: 2,
+    })
 
     const after = new Store(join(dataDir, 'store.sqlite'))
     const runs = after.ownRuns(author)
@@ -329,6 +351,9 @@ describe('loopnet start: without a sandbox', () => {
           '1',
           '--max-experiments',
           '2',
+          // the second run is a proposal, not a noise run of the baseline
+          '--noise-runs',
+          '0',
           '--base-url',
           llm.url,
           ...args,

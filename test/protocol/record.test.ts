@@ -71,6 +71,23 @@ describe('record codec', () => {
     }
   })
 
+  it("carries the author's seed noise when measured, and reads a record without it as signed", async () => {
+    const measured = makeFields(key, { noiseSigma: 0.0153, noiseDof: 4 })
+    // a measured sigma of 0 (a deterministic trainer): only the dof travels
+    const exact = makeFields(key, { noiseDof: 2 })
+    const unmeasured = makeFields(key)
+    for (const fields of [measured, exact, unmeasured]) {
+      const signed = await signRecord(fields, key)
+      const got = await validateRecord(signed.bytes, ctx)
+      expect(got.record).toEqual({ ...fields, signature: signed.record.signature })
+    }
+    // 0 is the wire's absent: a record that says 0 is the one that says nothing
+    const zero = await signRecord(makeFields(key, { noiseSigma: 0, noiseDof: 0 }), key)
+    expect(zero.id).toBe((await signRecord(unmeasured, key)).id)
+    expect(decodeRecord(zero.bytes)).not.toHaveProperty('noiseSigma')
+    expect((await signRecord(measured, key)).id).not.toBe(zero.id)
+  })
+
   it('encodes 64-bit integers exactly up to 2^53 - 1', async () => {
     const fields = makeFields(key, { createdAt: Number.MAX_SAFE_INTEGER, numParams: 2 ** 40 + 3 })
     const signed = await signRecord(fields, key)

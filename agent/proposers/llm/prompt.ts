@@ -4,7 +4,13 @@
  * chat messages only: works with any OpenAI-compatible server, no tools or JSON mode.
  */
 import { createPatch } from 'diff'
-import type { CrashContext, ProposalContext, TriedExperiment } from '../../proposer.ts'
+import { describeProposalNoise } from '../../noise.ts'
+import type {
+  CrashContext,
+  ProposalContext,
+  ProposalNoise,
+  TriedExperiment,
+} from '../../proposer.ts'
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant'
@@ -43,6 +49,14 @@ function historyLines(items: readonly TriedExperiment[]): string {
     .join('\n')
 }
 
+/**
+ * The node's seed noise and the margin a keep needs: a gain under it is discarded as noise,
+ * so the model should aim for changes that could clear it.
+ */
+export function noiseLine(noise: ProposalNoise): string {
+  return `Measurement noise on this node: ${describeProposalNoise(noise)} bpb to be kept. A change that gains less is discarded as noise.`
+}
+
 export function systemPrompt(program: string | undefined, trainFile: string): string {
   return `${(program ?? FALLBACK_PROGRAM).trim()}\n\nYou edit only ${trainFile}.\n\n${REPLY_FORMAT}`
 }
@@ -71,6 +85,7 @@ export function proposalMessages(
   const older = ctx.recent.filter((r) => !ctx.triedOnParent.some((t) => t.fileHash === r.fileHash))
   if (older.length > 0)
     parts.push(`Recent experiments on earlier versions:\n${historyLines(older)}`)
+  if (ctx.noise !== undefined) parts.push(noiseLine(ctx.noise))
   parts.push(`Propose the next experiment.\n\n${REPLY_FORMAT}`)
   return [
     { role: 'system', content: systemPrompt(program, trainFile) },

@@ -71,6 +71,7 @@ export function formatRecord({ record: r, fileText }: RecordAnswer): string {
     `seconds     training ${secs(r.trainingSeconds)}, startup ${secs(r.startupSeconds)}, eval ${secs(r.evalSeconds)}, probes ${secs(r.probeSeconds)}, total ${secs(r.totalSeconds)}`,
     `model       ${r.numParams.toLocaleString('en-US')} params, peak ${r.peakMemMb.toFixed(0)} MB, seed ${r.seed}`,
     `sandbox     ${r.unsandboxed ? 'NO: its author ran it without the sandbox' : 'yes'}`,
+    `noise       ${r.noiseDof ? `${(r.noiseSigma ?? 0).toFixed(4)} bpb per run (${r.noiseDof} dof), as its author measured it` : 'not measured by its author yet'}`,
     `format      ${r.version}`,
     `signature   ${r.signature === null ? 'none (local record)' : `${r.signature.slice(0, 24)}…`}`,
   ]

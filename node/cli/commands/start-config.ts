@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
+import { DEFAULT_NOISE_K } from '../../../agent/noise.ts'
 import { MAX_TOTAL_SECONDS, MAX_TRAINING_SECONDS } from '../../../protocol/constants.ts'
 import { resolveDataDir } from '../data-dir.ts'
 import { CliUsageError } from '../errors.ts'
@@ -28,6 +29,10 @@ export interface StartOptions {
   json: boolean
   seed: number
   minDelta: number
+  /** Runs of the baseline again when a lineage starts, to measure seed noise (0: none). */
+  noiseRuns: number
+  /** Sigmas of a difference that keep, adopt and reproduced allow. */
+  noiseK: number
   python: string
   /** A UTF-8 text file or folder to train on instead of the pinned default corpus (absolute). */
   corpus: string | undefined
@@ -61,6 +66,8 @@ export type StartFlags = Partial<
     | 'max-experiments'
     | 'seed'
     | 'min-delta'
+    | 'noise-runs'
+    | 'noise-k'
     | 'python'
     | 'corpus'
     | 'base-url'
@@ -122,6 +129,8 @@ export function resolveStartOptions(
   return {
     dataDir,
     proposer,
+    noiseRuns: noiseRuns(flags['noise-runs']),
+    noiseK: positive('noise-k', flags['noise-k']) ?? DEFAULT_NOISE_K,
     budgetSeconds: atMost('budget', positive('budget', flags.budget), MAX_BUDGET_SECONDS),
     graceSeconds: atMost('grace', positive('grace', flags.grace), MAX_GRACE_SECONDS),
     maxExperiments: maxExperiments(flags['max-experiments'], flags.serve === true),
@@ -136,6 +145,19 @@ export function resolveStartOptions(
     serve: flags.serve === true,
     unsafeNoSandbox: flags['unsafe-no-sandbox'] === true,
   }
+}
+
+/**
+ * Two by default: with the baseline itself, three runs of one file (2 degrees of freedom,
+ * MIN_NOISE_DOF) for two budgets per lineage; 0 leaves the node on the conservative default
+ * until it has repeated some file for other reasons.
+ */
+export const DEFAULT_NOISE_RUNS = 2
+
+function noiseRuns(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_NOISE_RUNS
+  if (text === '0') return 0
+  return positive('noise-runs', text, true) ?? DEFAULT_NOISE_RUNS
 }
 
 /** 0 is allowed with --serve: a node that only relays, serves files and hosts a leaderboard. */

@@ -44,6 +44,7 @@ export function attachView(loop: AgentLoop, mode: ViewMode, out: Write = writeSt
           : `loopnet: resumed after ${d.experiments} experiments, parent ${shortHash(d.parentHash)} val_bpb ${d.parentValBpb?.toFixed(6) ?? 'n/a'}${d.tsvLinesAdded > 0 ? ` (${d.tsvLinesAdded} results.tsv lines restored)` : ''}`,
     ),
   )
+  on('noise-estimated', (d) => line(`loopnet: ${d.description}`))
   on('experiment-started', (d) => {
     current = `#${d.seq} ${oneLine(d.description)}`
     if (!tty) line(`start  ${current} (${d.source}, budget ${d.budgetSeconds} s)`)

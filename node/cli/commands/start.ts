@@ -8,6 +8,7 @@
 import { pyCompileCheck } from '../../../agent/compile.ts'
 import { AgentLoop } from '../../../agent/loop.ts'
 import type { SandboxMode } from '../../../agent/loop-options.ts'
+import { DEFAULT_NOISE_K } from '../../../agent/noise.ts'
 import type { Proposer } from '../../../agent/proposer.ts'
 import { BuiltinProposer } from '../../../agent/proposers/builtin/builtin.ts'
 import { LlmProposer } from '../../../agent/proposers/llm/llm.ts'
@@ -54,7 +55,13 @@ Options:
   --grace SECONDS        extra time before a run is killed at 2x budget (default 60, at most 2940)
   --max-experiments N    stop after N experiments (default: run forever)
   --seed N               seed of the built-in proposer (default 0)
-  --min-delta X          keep only gains larger than X bpb (default 0)
+  --min-delta X          keep only gains larger than X bpb (default 0; the seed-noise margin
+                         applies too, whichever is larger)
+  --noise-runs N         run the baseline N more times when a lineage starts, to measure this
+                         node's seed noise (default 2, each one budget; 0: none, the
+                         conservative default noise is assumed until a file ran twice)
+  --noise-k K            a gain must clear K sigmas of the difference of two runs to be kept,
+                         adopted or count as reproduced (default ${DEFAULT_NOISE_K})
   --python PATH          python interpreter (default: /usr/bin/python3 or $LOOPNET_PYTHON)
   --corpus PATH          train on this UTF-8 text file or folder instead of the default corpus
                          (prepared on first use; a different corpus is a different swarm)
@@ -116,6 +123,8 @@ const command = defineCommand(
     'max-experiments': { type: 'string' },
     seed: { type: 'string' },
     'min-delta': { type: 'string' },
+    'noise-runs': { type: 'string' },
+    'noise-k': { type: 'string' },
     python: { type: 'string' },
     corpus: { type: 'string' },
     'no-pipeline': { type: 'boolean' },
@@ -179,6 +188,8 @@ const command = defineCommand(
         budgetSeconds,
         ...(opts.graceSeconds !== undefined ? { graceSeconds: opts.graceSeconds } : {}),
         minDelta: opts.minDelta,
+        noiseRuns: opts.noiseRuns,
+        noiseK: opts.noiseK,
         ...(opts.maxExperiments !== undefined ? { maxExperiments: opts.maxExperiments } : {}),
         pipeline: opts.pipeline,
         compile,

@@ -77,6 +77,17 @@ describe('buildRecord', () => {
     })
   })
 
+  it("carries the author's seed noise once measured, nothing before", () => {
+    const measured = { sigma: 0.0153, dof: 4, measured: true }
+    expect(buildRecord(input({ noise: measured }))).toMatchObject({
+      noiseSigma: 0.0153,
+      noiseDof: 4,
+    })
+    const unmeasured = buildRecord(input({ noise: { sigma: 0.02, dof: 0, measured: false } }))
+    expect(unmeasured).not.toHaveProperty('noiseSigma')
+    expect(unmeasured).not.toHaveProperty('noiseDof')
+  })
+
   it.each([
     {
       name: 'a crash without a summary: zero val_bpb, its reason, process seconds, the budget given',

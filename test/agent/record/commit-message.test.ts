@@ -23,9 +23,11 @@ import {
 } from './helpers.ts'
 
 describe('commitMessage', () => {
+  // the tolerance the loop judged with (rebaseTolerance of its noise): the trailer says it
   const remeasure = (best: BestKnown, verdict: RebaseVerdict = CONFIRMED): JudgedRemeasure => ({
     best,
     verdict,
+    tolerance: 0.0105,
   })
   const { recordId: _, ...BEST_WITHOUT_ID } = BEST
 

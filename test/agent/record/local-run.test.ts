@@ -23,7 +23,11 @@ describe('buildLocalRun', () => {
     },
     {
       name: 'a re-measure: whose claim, and the verdict',
-      over: { outcome: OK, proposal: REMEASURE, remeasure: { best: BEST, verdict: CONFIRMED } },
+      over: {
+        outcome: OK,
+        proposal: REMEASURE,
+        remeasure: { best: BEST, verdict: CONFIRMED, tolerance: 0.01 },
+      },
       want: {
         source: 'rebase',
         fileText: PEER_TEXT,

@@ -30,6 +30,18 @@ describe('Store', () => {
     expect(store.getRecord(first.id)).toMatchObject({ ...rec, idx: 1 })
   })
 
+  it("keeps the author's seed noise of a record, and reads a record without it as written", async () => {
+    const store = await open()
+    const noisy = record(1, { noiseSigma: 0.0153, noiseDof: 4 })
+    const plain = record(2)
+    const a = store.insertRecord(noisy, { local: LOCAL_RUN })
+    const b = store.insertRecord(plain, { local: LOCAL_RUN })
+    expect(store.ownRuns('alice').map((r) => r.fields)).toEqual([noisy, plain])
+    expect(store.getRecord(a.id)).toMatchObject({ noiseSigma: 0.0153, noiseDof: 4 })
+    expect(store.getRecord(b.id)).not.toHaveProperty('noiseSigma')
+    expect(store.getRecord(b.id)).not.toHaveProperty('noiseDof')
+  })
+
   it('rolls the whole insert back when any part fails', async () => {
     const store = await open()
     const rec = record(1, { fileHash: 'not-the-hash' })

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   DiffTooLargeError,
+  ImplausibleNoiseError,
   ImplausibleSecondsError,
   ImplausibleValBpbError,
   InvalidFieldError,
@@ -147,9 +148,36 @@ describe('validateRecord', () => {
         verdict: 'reject',
       }),
     ),
+    // the author's seed noise: a sigma in [0, 1) over some degrees of freedom
+    ...[
+      { noiseSigma: Number.NaN, noiseDof: 3 },
+      { noiseSigma: Number.POSITIVE_INFINITY, noiseDof: 3 },
+      { noiseSigma: -0.01, noiseDof: 3 },
+      { noiseSigma: 1, noiseDof: 3 },
+      { noiseSigma: 42, noiseDof: 3 },
+      { noiseSigma: 0.01 },
+    ].map(
+      (over): RefusalCase => ({
+        name: `implausible noise ${JSON.stringify(over)}`,
+        bytes: () => forceSign(makeFields(key, over)),
+        error: ImplausibleNoiseError,
+        code: 'IMPLAUSIBLE_NOISE',
+        verdict: 'reject',
+      }),
+    ),
   ]
 
   it.each(cases)('$name -> $code, $verdict', (c) => expectRefused(c))
+
+  it.each([
+    { noiseSigma: 0.01, noiseDof: 2.5 },
+    { noiseSigma: 0.01, noiseDof: -1 },
+    { noiseSigma: 0.01, noiseDof: 2 ** 32 },
+    { noiseSigma: Number.NaN, noiseDof: 2 },
+  ])('refuses to sign noise the wire could not carry as it is: %o', async (over) => {
+    // a dof of 2.5 would be truncated by the encoder, signing another record than the caller's
+    await expect(signRecord(makeFields(key, over), key)).rejects.toThrow(ImplausibleNoiseError)
+  })
 
   it('accepts what the harness measures at the edges of its rules', async () => {
     const accepted: Array<Partial<ExperimentFields>> = [
@@ -178,6 +206,9 @@ describe('validateRecord', () => {
       { status: 'rejected', reason: 'x'.repeat(48), valBpb: 0 },
       { status: 'crash', reason: 'exit-code', valBpb: 0 },
       { startupSeconds: 0, evalSeconds: 0, probeSeconds: 0, numParams: 0, seed: 0 },
+      { noiseSigma: 0.999, noiseDof: 2 ** 32 - 1 },
+      { noiseSigma: 0.0007, noiseDof: 1 },
+      { noiseDof: 9 },
     ]
     for (const [i, over] of accepted.entries()) {
       const signed = await signRecord(makeFields(key, { seq: 10 + i, ...over }), key)
