@@ -12,7 +12,6 @@ import {
 } from '../protocol/claim.ts'
 import type { ExperimentFields } from '../protocol/types.ts'
 import type { PeerClaim, PublishedRun } from './interfaces.ts'
-import { rebaseTolerance } from './rebase.ts'
 import { trustedAuthors } from './standing.ts'
 
 /**
@@ -107,11 +106,12 @@ export interface StaggerInput {
   >[]
   trusted: ReadonlySet<string>
   self: string
+  /** How far above the claim a re-measure may land and still reproduce it (this node's noise). */
+  tolerance: number
 }
 
 export function staggerRemeasure(input: StaggerInput): StaggerDecision {
-  const { candidate, trusted, self } = input
-  const tolerance = rebaseTolerance(candidate.valBpb)
+  const { candidate, trusted, self, tolerance } = input
   const byTrusted = (author: string) =>
     author !== self && author !== candidate.author && trusted.has(author)
   const refutedBy = input.records

@@ -104,6 +104,7 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       author: init.author,
       budgetSeconds: init.budgetSeconds,
       swarm: init.swarm,
+      noise: () => ({ tolerance: this.noise.margin }),
       emit,
     })
     this.runState = new RunStateWriter(init.dataDir, Date.now(), () => this.best)

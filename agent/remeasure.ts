@@ -37,6 +37,8 @@ export interface RemeasurePlannerInit {
   /** This node's budget: only claims of the same budget are re-measured. */
   budgetSeconds: number
   swarm: Pick<SwarmView, 'bestKnown' | 'fetchFile' | 'tried' | 'claims'>
+  /** This node's noise as it is now: how far a peer's re-measure may land above a claim. */
+  noise: () => { tolerance: number }
   /** `rebase-started` and `rebase-fetch-failed` go out through it. */
   emit: EmitLoopEvent
 }
@@ -141,6 +143,7 @@ export class RemeasurePlanner {
         records: await this.init.swarm.tried(best.fileHash, signal),
         trusted,
         self: this.init.author,
+        tolerance: this.init.noise().tolerance,
       })
       if (decision.action === 'run') return best
       if (decision.action === 'wait') return undefined

@@ -14,6 +14,7 @@
 import type { ExperimentStatus } from '../../protocol/types.ts'
 import {
   DEFAULT_VERIFY_K,
+  reproductionTolerance,
   standingHere,
   type Verification,
   verificationOf,
@@ -112,6 +113,8 @@ export interface LeaderboardSource {
   findersOf(genesis: string, fileHashes: readonly string[]): Map<string, string>
   /** Re-measures of a file in a group that produced a number, oldest first. */
   remeasuresOf(genesis: string, group: BoardGroup, fileHash: string): RemeasureOf[]
+  /** This node's own latest seed-noise estimate in a group (its records carry it). */
+  ownNoise(genesis: string, group: BoardGroup): { sigma: number; dof: number } | undefined
   countsByAuthor(
     genesis: string,
     filter?: { tier?: string; budgetSeconds?: number },
@@ -233,6 +236,7 @@ export function buildLeaderboard(
       // The median of every node's baseline run: one noisy baseline should not move the deltas.
       const baselineValBpb = median(source.baselineValBpbs(genesis, group))
       const best = source.bestPerAuthor(genesis, group, options.rows ?? DEFAULT_ROWS, condemned)
+      const tolerance = reproductionTolerance(source.ownNoise(genesis, group))
       const rows = best.map((rec, i) => ({
         ...rec,
         rank: i + 1,
@@ -242,6 +246,7 @@ export function buildLeaderboard(
           source.remeasuresOf(genesis, group, rec.fileHash),
           standing,
           verifyK,
+          tolerance,
         ),
       }))
       const top = best[0]

@@ -28,11 +28,14 @@ export interface Verification {
 export const DEFAULT_VERIFY_K = 2
 
 /**
- * How far above the claim a re-measure may land and still reproduce it: the rebase's own
- * tolerance, so the board and the rebase agree on what reproduced. The one place to change it.
+ * How far above a claim a re-measure may land and still reproduce it: the rebase's own rule
+ * with this node's measured noise in the group (the conservative default before it has
+ * measured), so the board and the rebase agree on what reproduced. The one place to change it.
  */
-export function reproductionTolerance(claimedValBpb: number): number {
-  return rebaseTolerance(claimedValBpb)
+export function reproductionTolerance(noise: { sigma: number; dof: number } | undefined): number {
+  return noise === undefined || noise.dof <= 0
+    ? rebaseTolerance(0)
+    : rebaseTolerance(0, { sigma: noise.sigma })
 }
 
 /** This node's standing of authors, and its own checks that the rows are matched against. */
@@ -57,9 +60,9 @@ export function verificationOf(
   remeasures: readonly RemeasureOf[],
   here: StandingHere,
   k: number,
+  tolerance: number,
 ): Verification {
-  const holds = (measured: number) =>
-    claimReproduced(row.valBpb, measured, reproductionTolerance(row.valBpb))
+  const holds = (measured: number) => claimReproduced(row.valBpb, measured, tolerance)
   const own = here.checks.find(
     (c) =>
       c.fileHash === row.fileHash &&

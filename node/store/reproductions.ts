@@ -71,3 +71,23 @@ export function remeasuresOf(
   ).all(genesis, fileHash, group.tier, group.budgetSeconds) as Row[]
   return rows.map((r) => ({ author: String(r.author), valBpb: Number(r.val_bpb) }))
 }
+
+/**
+ * This node's latest seed-noise estimate in one tier and budget, as its own latest measured
+ * record carries it (noise_sigma, noise_dof); undefined before it has measured there.
+ */
+export function ownNoise(
+  prepare: Prepare,
+  genesis: string,
+  group: BoardGroup,
+): { sigma: number; dof: number } | undefined {
+  const row = prepare(
+    `SELECT r.noise_sigma, r.noise_dof
+       FROM local_runs l CROSS JOIN records r ON r.id = l.record_id
+      WHERE r.genesis = ? AND r.tier = ? AND r.budget_seconds = ? AND r.noise_dof > 0
+      ORDER BY r.idx DESC LIMIT 1`,
+  ).get(genesis, group.tier, group.budgetSeconds) as Row | undefined
+  return row === undefined
+    ? undefined
+    : { sigma: Number(row.noise_sigma), dof: Number(row.noise_dof) }
+}

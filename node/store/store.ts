@@ -189,6 +189,10 @@ export class Store implements LeaderboardSource {
     return reproductions.findersOf(this.db.prepare, genesis, fileHashes)
   }
 
+  ownNoise(genesis: string, group: BoardGroup): { sigma: number; dof: number } | undefined {
+    return reproductions.ownNoise(this.db.prepare, genesis, group)
+  }
+
   remeasuresOf(genesis: string, group: BoardGroup, fileHash: string): RemeasureOf[] {
     return reproductions.remeasuresOf(this.db.prepare, genesis, group, fileHash)
   }

@@ -21,7 +21,8 @@ const SELF = 'self'
 const AUTHOR = 'claimant'
 const TRUSTED = 'trusted'
 const STRANGER = 'stranger'
-const CLAIMED = 2.0 // tolerance max(0.002, 0.5 %) = 0.01
+const CLAIMED = 2.0
+const TOLERANCE = 0.01
 
 const claimBy = (author: string, kind: PeerClaim['kind'] = 'remeasure'): PeerClaim => ({
   author,
@@ -100,6 +101,7 @@ describe('staggerRemeasure', () => {
       records: [],
       trusted: new Set([TRUSTED, 'trusted-2', AUTHOR, SELF]),
       self: SELF,
+      tolerance: TOLERANCE,
       ...over,
     }
     expect(staggerRemeasure(input).action).toBe(action)

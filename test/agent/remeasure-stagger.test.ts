@@ -85,6 +85,8 @@ async function planner(name: string) {
     author: SELF,
     budgetSeconds: 1,
     swarm: new NetworkSwarmView(sqlite, node),
+    // the tolerance the old fixed rule gave a claim of 2: max(0.002, 0.5 %)
+    noise: () => ({ tolerance: 0.01 }),
     emit: (type, detail) => {
       if (type === 'rebase-started') started.push((detail as { fileHash: string }).fileHash)
     },

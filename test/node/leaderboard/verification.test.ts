@@ -169,7 +169,7 @@ describe('verification levels over the store', () => {
     }
     expect(trusted(store)).toEqual(['ann', 'tom'])
     const claim = 2.4
-    const tolerance = reproductionTolerance(claim)
+    const tolerance = reproductionTolerance(undefined)
     find('alice', 'A1', claim)
     // tom landed just past the tolerance; ann re-ran it on another budget and another tier
     remeasure('tom', 'A1', claim + tolerance + 1e-6)
@@ -189,7 +189,7 @@ describe('verification levels over the store', () => {
     ])
     // a check here that did not reproduce never makes a row reproduced-here
     find('bob', 'B1', 2.3)
-    check('B1', 'bob', 2.3 + reproductionTolerance(2.3) * 2, 'better-here')
+    check('B1', 'bob', 2.3 + reproductionTolerance(undefined) * 2, 'better-here')
     expect(levels(store).find((l) => l[1] === 'B1')).toEqual(['bob', 'B1', 'provisional', []])
   })
 })
