@@ -70,6 +70,7 @@ def main(argv):
         true_bpb = landscape.true_val_bpb(landscape.constants_of(data.decode("utf-8")))
     except (landscape.Unparsable, UnicodeDecodeError) as err:
         summary.update(verdict="crash", reason="sim-unparsable", detail=str(err)[:200])
+        print(f"SIMULATED crash: the landscape cannot read this file's constants: {err}", flush=True)
         true_bpb = None
     if true_bpb is not None:
         # fresh noise every run, as on real hardware (a re-run of a file does not repeat its number)

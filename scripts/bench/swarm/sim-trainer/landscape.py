@@ -137,13 +137,13 @@ def scan_line(line, in_triple, depth):
 
 
 def parse_constants(text):
-    """Top-level NAME = literal lines (first definition wins, as the proposer edits the first)."""
+    """Top-level NAME = literal lines; a later definition wins, as when Python runs the file."""
     out, in_triple, depth = {}, None, 0
     for raw in text.split("\n"):
         line = raw[:-1] if raw.endswith("\r") else raw
         if in_triple is None and depth == 0:
             m = LINE.match(line)
-            if m and m.group(1) not in out:
+            if m:
                 value = literal(m.group(3))
                 if value is not None:
                     out[m.group(1)] = value
