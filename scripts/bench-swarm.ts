@@ -100,6 +100,8 @@ async function simulated(): Promise<void> {
     LOOPNET_SIM_RUN_SECONDS: values['run-seconds'],
   }
   const arms: ArmMeasures[] = []
+  /** Every arm's finished experiments, for analyses this script does not make. */
+  const runsByArm: Record<string, RunRow[]> = {}
   const benchStart = performance.now()
   for (const seed of seeds) {
     for (const n of ns) {
@@ -138,6 +140,7 @@ async function simulated(): Promise<void> {
           runs,
         )
         arms.push(measured)
+        runsByArm[name] = runs
         log(
           `SIMULATED   ${res.runs.length} experiments in ${res.wallSeconds.toFixed(1)} s (+${res.startupSeconds.toFixed(1)} s start-up); true best ${measured.finalTrue?.toFixed(4)}, measured best ${measured.finalMeasured?.toFixed(4)}, RSS max ${measured.rssMbMax.toFixed(0)} MiB`,
         )
@@ -158,6 +161,7 @@ async function simulated(): Promise<void> {
     checks: checks(summary),
     summary,
     arms,
+    runs: runsByArm,
   }
   await mkdir(dir, { recursive: true })
   const out = values.out ?? join(dir, 'bench-swarm.json')
