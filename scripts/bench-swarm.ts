@@ -83,7 +83,7 @@ async function simulated(): Promise<void> {
   const landscape = await describeLandscape(sigma)
   const landscapeCheck = await checkLandscape(sigma)
   const say = (line: string): void => log(`SIMULATED ${line}`)
-  say(`objective: ${landscape.what}`)
+  log(landscape.what)
   say(
     `noise: sigma ${sigma} bpb per run; optimum ${landscape.optimum_bpb.toFixed(4)} at ${JSON.stringify(landscape.optimum)}`,
   )
