@@ -12,12 +12,13 @@
  *   npm run bench:swarm -- --noise-runs 2                 # once loopnet start has the flag
  *   npm run bench:swarm -- --real                         # the REAL trainer: 2 nodes, 1 core
  *   npm run bench:swarm -- --real --real-minutes 1 --real-budget 5 --repeats 1  # dry run
+ *   npm run bench:swarm -- --from .loopnet/bench-swarm/bench-swarm.json  # report it again
  *
  * The single node (N=1) runs rounds x max(N) experiments: its curve gives each N its target
  * (the best it reached after N x rounds). Prints a table (every line SIMULATED), the landscape
  * and the noise, and writes JSON and a PNG plot of the best-so-far curves.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { type RunRow, spread } from './bench/swarm/analysis.ts'
@@ -25,6 +26,7 @@ import { runArm } from './bench/swarm/arm.ts'
 import {
   checkLandscape,
   describeLandscape,
+  type LandscapeDescription,
   SIM_TRAINER_DIR,
   trueValues,
 } from './bench/swarm/landscape.ts'
@@ -59,6 +61,7 @@ const { values } = parseArgs({
     'real-minutes': { type: 'string', default: '10' },
     'real-budget': { type: 'string', default: '30' },
     repeats: { type: 'string', default: '2' },
+    from: { type: 'string' },
   },
 })
 
@@ -148,9 +151,7 @@ async function simulated(): Promise<void> {
       }
     }
   }
-  addSpeedUps(arms)
-  const summary = summarize(arms)
-  const result = {
+  await report({
     bench: 'swarm',
     simulated: true,
     note: 'SIMULATED objective: val_bpb = landscape(constants) + N(0, sigma); the loop, git, proposer, gossip, store and rebase are real',
@@ -158,34 +159,64 @@ async function simulated(): Promise<void> {
     landscapeCheck,
     params: { ns, rounds, seeds, sigma, runSeconds: Number(values['run-seconds']), nodeArgs },
     benchSeconds: (performance.now() - benchStart) / 1000,
-    checks: checks(summary),
-    summary,
     arms,
     runs: runsByArm,
+  })
+}
+
+/** What a sweep measured: enough to report it again (--from) without re-running it. */
+interface SweepResult {
+  bench: 'swarm'
+  simulated: true
+  note: string
+  landscape: LandscapeDescription
+  landscapeCheck: unknown
+  params: {
+    ns: number[]
+    rounds: number
+    seeds: number[]
+    sigma: number
+    runSeconds: number
+    nodeArgs: string[]
   }
+  benchSeconds: number
+  arms: ArmMeasures[]
+  runs: Record<string, RunRow[]>
+}
+
+/** Speed-ups, the summary over seeds and the checks; the JSON, the plot and the table. */
+async function report(sweep: SweepResult): Promise<void> {
+  const { arms, landscape } = sweep
+  addSpeedUps(arms)
+  const summary = summarize(arms)
+  const result = { ...sweep, checks: checks(summary, arms), summary }
   await mkdir(dir, { recursive: true })
   const out = values.out ?? join(dir, 'bench-swarm.json')
   await writeFile(out, `${JSON.stringify(result)}\n`)
   const png = values.plot ?? join(dir, 'bench-swarm.png')
-  writePlot(png, plotSpec(summary, landscape.optimum_bpb, ns))
+  writePlot(png, plotSpec(summary, landscape.optimum_bpb, sweep.params.ns))
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`)
     return
   }
-  process.stdout.write(`${formatTable(summary)}\n`)
-  process.stdout.write(
-    "SIMULATED true best: the noise-free value of the best kept or adopted file after the arm's rounds (mean ±sd over seeds); * = some seeds did not reach the target\n",
+  const say = (line: string): boolean => process.stdout.write(`${line}\n`)
+  say(formatTable(summary))
+  say(
+    "SIMULATED true best: the noise-free value of the best kept or adopted file after the arm's rounds (mean ±sd over seeds); speed-up: median over seeds, * = some seeds did not reach the target (a lower bound)",
   )
   for (const c of result.checks)
-    process.stdout.write(`SIMULATED check ${c.pass ? 'PASS' : 'FAIL'}: ${c.name}: ${c.detail}\n`)
-  process.stdout.write(
-    `SIMULATED landscape: optimum ${landscape.optimum_bpb}, baseline ${landscape.baseline_bpb.toFixed(4)}, sigma ${sigma}\n`,
+    say(`SIMULATED check ${c.pass ? 'PASS' : 'FAIL'}: ${c.name}: ${c.detail}`)
+  say(
+    `SIMULATED landscape: optimum ${landscape.optimum_bpb}, baseline ${landscape.baseline_bpb.toFixed(4)}, sigma ${sweep.params.sigma}; seeds ${sweep.params.seeds.join(',')}`,
   )
-  process.stdout.write(
-    `SIMULATED bench took ${result.benchSeconds.toFixed(0)} s; JSON ${out}; plot ${png}\n`,
-  )
-  process.stdout.write(
-    `${JSON.stringify({ bench: 'swarm', simulated: true, checks: result.checks, summary: summary.map(({ curveTrue: _t, curveMeasured: _m, ...s }) => s) })}\n`,
+  say(`SIMULATED bench took ${sweep.benchSeconds.toFixed(0)} s; JSON ${out}; plot ${png}`)
+  say(
+    JSON.stringify({
+      bench: 'swarm',
+      simulated: true,
+      checks: result.checks,
+      summary: summary.map(({ curveTrue: _t, curveMeasured: _m, ...s }) => s),
+    }),
   )
 }
 
@@ -286,4 +317,6 @@ async function real(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }
 
-await (values.real ? real() : simulated())
+if (values.from !== undefined)
+  await report(JSON.parse(await readFile(resolve(values.from), 'utf8')) as SweepResult)
+else await (values.real ? real() : simulated())

@@ -11,6 +11,7 @@ import {
   type Duplicates,
   duplicates,
   meanCurve,
+  median,
   type RunRow,
   type SpeedUp,
   type Spread,
@@ -83,6 +84,8 @@ export interface ArmSummary {
   finalTrue: Spread | null
   finalMeasured: Spread | null
   speedUp: Spread | null
+  /** The median over seeds: one lucky or stalled single-node run moves the mean a lot. */
+  speedUpMedian: number | null
   /** Seeds whose swarm reached the target within its rounds. */
   reached: number
   duplicateShare: Spread | null
@@ -111,6 +114,9 @@ export function summarize(arms: readonly ArmMeasures[]): ArmSummary[] {
       finalTrue: spread(group.map((a) => a.finalTrue)),
       finalMeasured: spread(group.map((a) => a.finalMeasured)),
       speedUp: spread(group.map((a) => a.speedUp?.speedUp)),
+      speedUpMedian: median(
+        group.flatMap((a) => (a.speedUp === undefined ? [] : [a.speedUp.speedUp])),
+      ),
       reached: group.filter((a) => a.speedUp?.reached === true).length,
       duplicateShare: spread(group.map((a) => a.duplicates.share)),
       remeasureShare: spread(group.map((a) => a.duplicates.remeasures / a.duplicates.total)),
@@ -132,25 +138,35 @@ export interface Check {
   detail: string
 }
 
-/** The issue's targets: N=16 at least 12x sooner; sharing on beats off at every N >= 4. */
-export function checks(summary: readonly ArmSummary[]): Check[] {
+/**
+ * The issue's targets: N=16 with sharing at least 12x sooner (the median over seeds, and the
+ * target reached in every seed: a speed-up the swarm never reached is only a lower bound);
+ * sharing on beats off at every N >= 4 (the mean true best after the rounds; the seeds it won
+ * are told too).
+ */
+export function checks(summary: readonly ArmSummary[], arms: readonly ArmMeasures[]): Check[] {
   const out: Check[] = []
   const on16 = summary.find((s) => s.n === 16 && s.sharing)
   if (on16 !== undefined)
     out.push({
       name: 'speed-up N=16 >= 12x',
-      pass: (on16.speedUp?.mean ?? 0) >= 12,
-      detail: `${fmt(on16.speedUp)} (target reached in ${on16.reached}/${on16.seeds} seeds)`,
+      pass: (on16.speedUpMedian ?? 0) >= 12 && on16.reached === on16.seeds,
+      detail: `median ${on16.speedUpMedian?.toFixed(1) ?? 'n/a'}, mean ${fmt(on16.speedUp, 1)}; target reached in ${on16.reached}/${on16.seeds} seeds`,
     })
   for (const on of summary.filter((s) => s.sharing && s.n >= 4)) {
     const off = summary.find((s) => s.n === on.n && !s.sharing)
     if (off === undefined) continue
     const a = on.finalTrue?.mean ?? Number.POSITIVE_INFINITY
     const b = off.finalTrue?.mean ?? Number.POSITIVE_INFINITY
+    const seeds = arms.filter((x) => x.n === on.n && x.sharing)
+    const wins = seeds.filter((x) => {
+      const twin = arms.find((y) => y.n === on.n && !y.sharing && y.seed === x.seed)
+      return (x.finalTrue ?? Infinity) < (twin?.finalTrue ?? Infinity)
+    }).length
     out.push({
       name: `sharing on beats off at N=${on.n}`,
       pass: a < b,
-      detail: `true best after ${on.rounds} rounds: on ${fmt(on.finalTrue, 4)} vs off ${fmt(off.finalTrue, 4)}`,
+      detail: `true best after ${on.rounds} rounds: on ${fmt(on.finalTrue, 4)} vs off ${fmt(off.finalTrue, 4)}; on better in ${wins}/${seeds.length} seeds`,
     })
   }
   return out
@@ -170,7 +186,7 @@ export function formatTable(summary: readonly ArmSummary[]): string {
     'rounds'.padStart(6),
     'true best (mean ±sd)'.padEnd(20),
     'measured best'.padEnd(15),
-    'speed-up'.padEnd(14),
+    'speed-up (med)'.padEnd(14),
     'dup %'.padStart(6),
     'remeas %'.padStart(8),
     'adopt s'.padStart(8),
@@ -186,7 +202,10 @@ export function formatTable(summary: readonly ArmSummary[]): string {
       String(s.rounds).padStart(6),
       short(s.finalTrue, 4).padEnd(20),
       short(s.finalMeasured, 4).padEnd(15),
-      (s.n === 1 ? '-' : `${short(s.speedUp, 1)}${s.reached < s.seeds ? '*' : ''}`).padEnd(14),
+      (s.n === 1
+        ? '-'
+        : `${s.speedUpMedian?.toFixed(1) ?? 'n/a'}${s.reached < s.seeds ? '*' : ''}`
+      ).padEnd(14),
       pct(s.duplicateShare).padStart(6),
       pct(s.remeasureShare).padStart(8),
       num(s.adoptionSeconds?.mean, 2).padStart(8),
