@@ -87,21 +87,29 @@ export interface Duplicates {
   share: number
   baselines: number
   remeasures: number
+  /** Repeats of a node's own baseline that measure its seed noise (source 'noise'). */
+  noiseRuns: number
 }
 
 /**
  * Duplicated experiments: the same (parent hash, file hash) run more than once across the
- * swarm, each run after the first counting once. Baselines (every node runs one) and
- * re-measures (deliberate second opinions: parent = file) are counted apart.
+ * swarm, each run after the first counting once. Baselines (every node runs one), noise runs
+ * (a node's repeats of its own baseline) and re-measures (deliberate second opinions: parent =
+ * file) are counted apart.
  */
 export function duplicates(runs: readonly RunRow[]): Duplicates {
   const seen = new Set<string>()
   let duplicated = 0
   let baselines = 0
   let remeasures = 0
+  let noiseRuns = 0
   for (const r of [...runs].sort((a, b) => a.time - b.time)) {
     if (r.parentHash === '') {
       baselines++
+      continue
+    }
+    if (r.source === 'noise') {
+      noiseRuns++
       continue
     }
     if (r.parentHash === r.fileHash) {
@@ -113,7 +121,14 @@ export function duplicates(runs: readonly RunRow[]): Duplicates {
     else seen.add(key)
   }
   const total = runs.length
-  return { total, duplicated, share: total === 0 ? 0 : duplicated / total, baselines, remeasures }
+  return {
+    total,
+    duplicated,
+    share: total === 0 ? 0 : duplicated / total,
+    baselines,
+    remeasures,
+    noiseRuns,
+  }
 }
 
 export interface Adoptions {

@@ -72,7 +72,7 @@ describe('speedUp', () => {
 })
 
 describe('duplicates', () => {
-  it('counts a (parent, file) run again anywhere in the swarm, baselines and re-measures apart', () => {
+  it('counts a (parent, file) run again anywhere in the swarm, baselines, noise runs and re-measures apart', () => {
     const runs = [
       row(1, 1, { parentHash: '', fileHash: 'b' }),
       row(2, 1, { parentHash: '', fileHash: 'b' }),
@@ -82,13 +82,16 @@ describe('duplicates', () => {
       row(1, 3, { parentHash: 'x', fileHash: 'y' }),
       row(2, 3, { parentHash: 'b', fileHash: 'y' }),
       row(2, 4, { parentHash: 'x', fileHash: 'x', source: 'rebase' }),
+      // a noise run repeats the node's baseline on itself: no re-measure, no duplicate
+      row(1, 4, { parentHash: 'b', fileHash: 'b', source: 'noise' }),
     ]
     expect(duplicates(runs)).toEqual({
-      total: 7,
+      total: 8,
       duplicated: 1,
-      share: 1 / 7,
+      share: 1 / 8,
       baselines: 2,
       remeasures: 1,
+      noiseRuns: 1,
     })
   })
 })
