@@ -112,6 +112,15 @@ function positive(name: string, text: string | undefined, integer = false): numb
   return v
 }
 
+/** k >= 0: 0 turns the noise margins off (any gain is kept, as loopnet did before it measured noise). */
+function noiseK(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_NOISE_K
+  const v = Number(text)
+  if (text.trim() === '' || !(v >= 0) || !Number.isFinite(v))
+    throw new CliUsageError(`--noise-k must be a number >= 0, got '${text}'`)
+  return v
+}
+
 export function resolveStartOptions(
   flags: StartFlags,
   env: NodeJS.ProcessEnv = process.env,
@@ -130,7 +139,7 @@ export function resolveStartOptions(
     dataDir,
     proposer,
     noiseRuns: noiseRuns(flags['noise-runs']),
-    noiseK: positive('noise-k', flags['noise-k']) ?? DEFAULT_NOISE_K,
+    noiseK: noiseK(flags['noise-k']),
     budgetSeconds: atMost('budget', positive('budget', flags.budget), MAX_BUDGET_SECONDS),
     graceSeconds: atMost('grace', positive('grace', flags.grace), MAX_GRACE_SECONDS),
     maxExperiments: maxExperiments(flags['max-experiments'], flags.serve === true),

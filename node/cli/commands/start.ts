@@ -61,7 +61,7 @@ Options:
                          node's seed noise (default 2, each one budget; 0: none, the
                          conservative default noise is assumed until a file ran twice)
   --noise-k K            a gain must clear K sigmas of the difference of two runs to be kept,
-                         adopted or count as reproduced (default ${DEFAULT_NOISE_K})
+                         adopted or count as reproduced (default ${DEFAULT_NOISE_K}; 0: any gain)
   --python PATH          python interpreter (default: /usr/bin/python3 or $LOOPNET_PYTHON)
   --corpus PATH          train on this UTF-8 text file or folder instead of the default corpus
                          (prepared on first use; a different corpus is a different swarm)

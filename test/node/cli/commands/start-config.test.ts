@@ -19,6 +19,8 @@ describe('resolveStartOptions: seed noise', () => {
     expect(resolveStartOptions({ ...base, 'noise-runs': '0' }, {}).noiseRuns).toBe(0)
     expect(resolveStartOptions({ ...base, 'noise-runs': '5' }, {}).noiseRuns).toBe(5)
     expect(resolveStartOptions({ ...base, 'noise-k': '2.5' }, {}).noiseK).toBe(2.5)
+    // 0: no noise margins, the rule before noise was measured
+    expect(resolveStartOptions({ ...base, 'noise-k': '0' }, {}).noiseK).toBe(0)
   })
 
   it.each([
@@ -26,7 +28,7 @@ describe('resolveStartOptions: seed noise', () => {
     ['noise-runs', '1.5'],
     ['noise-runs', 'two'],
     ['noise-runs', ''],
-    ['noise-k', '0'],
+    ['noise-k', ''],
     ['noise-k', '-2'],
     ['noise-k', 'Infinity'],
     ['noise-k', 'NaN'],
