@@ -5,9 +5,13 @@
  * gain moves this node's parent.
  */
 import type { ExperimentFields, ExperimentStatus } from '../protocol/types.ts'
-import type { BestKnown } from './interfaces.ts'
+import type { BestKnown, LocalRun } from './interfaces.ts'
 import { DEFAULT_NOISE_K, differenceMargin, type NoiseEstimate, UNMEASURED_NOISE } from './noise.ts'
-import { distrustedAuthors as distrustedAuthorsOver, type StandingRun } from './standing.ts'
+import {
+  distrustedAuthors as distrustedAuthorsOver,
+  NOT_REPRODUCED,
+  type StandingRun,
+} from './standing.ts'
 
 export { NOT_REPRODUCED, REPRODUCED } from './standing.ts'
 
@@ -27,6 +31,17 @@ export const REBASE_FETCH_TIMEOUT_MS = 60_000
  * its count.
  */
 export const REBASE_REFUTED_LIMIT = 2
+
+/**
+ * A flood of plausible fake keeps from many identities (each may cost REBASE_REFUTED_LIMIT
+ * re-runs before it is distrusted) must cost a bounded share of this node's budget: of its
+ * last REBASE_UNTRUSTED_WINDOW experiments, at most REBASE_UNTRUSTED_FAILURES may be
+ * re-measures of untrusted authors' claims that failed here (not reproduced, or crashed);
+ * past that, untrusted claims wait and the node proposes. Honest newcomers' claims still get
+ * their re-run as soon as the window has room: a delay, never a refusal.
+ */
+export const REBASE_UNTRUSTED_WINDOW = 10
+export const REBASE_UNTRUSTED_FAILURES = 3
 
 /** The proposal source of a re-measure, in local_runs, results.tsv and events. */
 export const REBASE_SOURCE = 'rebase'
@@ -85,6 +100,26 @@ export function rebaseSkips(
 /** Authors with REBASE_REFUTED_LIMIT failed claims since their last reproduced one here. */
 export function distrustedAuthors(ownRuns: readonly StandingRun[]): Set<string> {
   return distrustedAuthorsOver(ownRuns, REBASE_REFUTED_LIMIT)
+}
+
+/**
+ * Whether this node already spent its share on untrusted claims that failed here: among its
+ * last `window` runs (oldest first in `ownRuns`), the re-measures of claims by authors not in
+ * `trusted` whose verdict was not a reproduction (refuted, better-here, rejected, crashed).
+ */
+export function untrustedShareSpent(
+  ownRuns: readonly Pick<LocalRun, 'claimedBy' | 'rebaseVerdict'>[],
+  trusted: ReadonlySet<string>,
+  window = REBASE_UNTRUSTED_WINDOW,
+  failures = REBASE_UNTRUSTED_FAILURES,
+): boolean {
+  let failed = 0
+  for (const run of ownRuns.slice(-window)) {
+    if (run.claimedBy === undefined || trusted.has(run.claimedBy)) continue
+    const verdict = run.rebaseVerdict ?? ''
+    if (NOT_REPRODUCED.has(verdict) || verdict === 'crashed') failed++
+  }
+  return failed >= failures
 }
 
 /** The one-line description of a re-measure record. */

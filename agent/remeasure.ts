@@ -17,6 +17,7 @@ import {
   rebaseSkips,
   remeasureDescription,
   shouldRemeasure,
+  untrustedShareSpent,
 } from './rebase.ts'
 import type { Parent } from './record.ts'
 
@@ -128,6 +129,11 @@ export class RemeasurePlanner {
   ): Promise<BestKnown | undefined> {
     const authors = distrustedAuthors(history.map((r) => r.local))
     const trusted = trustedPeers(history)
+    // a flood of fake keeps from fresh identities costs a bounded share of the budget
+    const untrustedSpent = untrustedShareSpent(
+      history.map((r) => r.local),
+      trusted,
+    )
     for (let i = 0; i <= MAX_REFUTED_CANDIDATES; i++) {
       const best = await this.init.swarm.bestKnown(
         tier,
@@ -136,6 +142,10 @@ export class RemeasurePlanner {
         this.init.budgetSeconds,
       )
       if (!shouldRemeasure(own, best, skip)) return undefined
+      if (untrustedSpent && !trusted.has(best.author)) {
+        authors.add(best.author)
+        continue
+      }
       if (trusted.size === 0) return best
       const decision = staggerRemeasure({
         candidate: best,

@@ -5,11 +5,14 @@ import {
   judgeRemeasure,
   REBASE_FETCH_RETRY_MS,
   REBASE_REFUTED_LIMIT,
+  REBASE_UNTRUSTED_FAILURES,
+  REBASE_UNTRUSTED_WINDOW,
   rebaseSkips,
   rebaseTolerance,
   remeasureDescription,
   remeasureStatus,
   shouldRemeasure,
+  untrustedShareSpent,
 } from '../../agent/rebase.ts'
 
 const best = { fileHash: 'b', valBpb: 2.0, author: 'peerB' }
@@ -192,5 +195,37 @@ describe('remeasureDescription', () => {
         valBpb: 1.2345671,
       }),
     ).toBe('re-measure ab12cd34ef56 by 12D3KooWAbcd (claims 1.234567)')
+  })
+})
+
+describe('untrustedShareSpent', () => {
+  const failed = (by: string, verdict = 'refuted') => ({ claimedBy: by, rebaseVerdict: verdict })
+  const own = {}
+  const trusted = new Set(['friend'])
+  it.each([
+    ['nothing re-measured', [own, own, own], false],
+    ['two failures of strangers', [failed('s1'), failed('s2'), own], false],
+    [
+      'three failures of strangers',
+      [failed('s1'), failed('s2'), failed('s3', 'better-here')],
+      true,
+    ],
+    ['a crash counts as a failure', [failed('s1'), failed('s2'), failed('s3', 'crashed')], true],
+    ['a trusted peer costs nothing', [failed('s1'), failed('s2'), failed('friend')], false],
+    [
+      'a reproduced claim is no failure',
+      [failed('s1'), failed('s2'), failed('s3', 'confirmed')],
+      false,
+    ],
+    [
+      'failures older than the window are forgotten',
+      [failed('s1'), failed('s2'), failed('s3'), ...Array(REBASE_UNTRUSTED_WINDOW - 2).fill(own)],
+      false,
+    ],
+  ] as const)('%s', (_name, runs, spent) => {
+    expect(untrustedShareSpent(runs, trusted)).toBe(spent)
+  })
+  it('allows REBASE_UNTRUSTED_FAILURES in a window of REBASE_UNTRUSTED_WINDOW', () => {
+    expect(REBASE_UNTRUSTED_FAILURES).toBeLessThan(REBASE_UNTRUSTED_WINDOW / 2)
   })
 })

@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { REBASE_UNTRUSTED_FAILURES, REBASE_UNTRUSTED_WINDOW } from '../../agent/rebase.ts'
 import { recordDiff } from '../../agent/validate.ts'
 import type { BoardRow, Leaderboard } from '../../node/leaderboard/leaderboard.ts'
 import { sha256Hex } from '../../protocol/hash.ts'
@@ -259,4 +260,31 @@ describe('verification levels on an honest node', () => {
     expect(rowOf(b, p, 30)?.verification).toBe('reproduced-here')
     expect(rowOf(b, p, 300)?.verification).toBe('provisional')
   }, 180_000)
+  it('a flood of plausible fake keeps from fresh identities costs a bounded share of runs', async () => {
+    // 4 sybils, 2 fake keeps each: files with the baseline's constants (2.81 when run) claiming
+    // just below H's best (2.0), so each is worth a re-measure and each is refuted
+    const sybils = await Promise.all(['S1', 'S2', 'S3', 'S4'].map((name) => peer(name)))
+    const fakes = new Set<string>()
+    let i = 0
+    for (const s of sybils)
+      for (const j of [0, 1])
+        fakes.add(await claim(s, variant(`${s.name}-${j}`, false), OPTIMUM - 0.02 - 0.001 * i++))
+    const start = h.events.length
+    const sinceFlood = () =>
+      h.events
+        .slice(start)
+        .filter((e) => e.event === 'experiment-finished')
+        .map((e) => e.record as { fileHash: string; parentHash: string })
+    await h.waitFor(
+      () => sinceFlood().length >= REBASE_UNTRUSTED_WINDOW,
+      240_000,
+      'ten experiments',
+    )
+    const spent = sinceFlood()
+      .slice(0, REBASE_UNTRUSTED_WINDOW)
+      .filter((r) => r.parentHash === r.fileHash && fakes.has(r.fileHash)).length
+    // without the bound H would re-run all 8 (2 per identity before it distrusts one) in a row
+    expect(spent).toBeGreaterThan(0)
+    expect(spent).toBeLessThanOrEqual(REBASE_UNTRUSTED_FAILURES)
+  }, 300_000)
 })
