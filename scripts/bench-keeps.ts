@@ -2,12 +2,13 @@
  * Do keeps reproduce? Runs the main job (a local swarm, one node per core, pinned, the built-in
  * proposer) for a wall-clock time, then re-runs every kept edit (not baselines, not
  * re-measures) once through the real harness, one pinned core each, and counts the keeps whose
- * re-run lands above the claim by more than k sigma of a difference (the reproduction rule).
+ * re-run lands above the claim by more than k sigma of a difference (the reproduction rule),
+ * and, stricter, those whose re-run no longer beats the parent's number (the gain was lost).
  * The count is the same whatever flags the swarm ran with, so two runs compare the decision
- * rules: `--node-args "--noise-runs 0 --noise-k 0"` is the old rule (any gain is kept).
+ * rules: `--node-args="--noise-runs 0 --noise-k 0"` is the old rule (any gain is kept).
  *
  *   npm run bench:keeps -- --minutes 30                      # the main job, today's defaults
- *   npm run bench:keeps -- --minutes 30 --node-args "--noise-runs 0 --noise-k 0"
+ *   npm run bench:keeps -- --minutes 30 --node-args="--noise-runs 0 --noise-k 0"
  *   npm run bench:keeps -- --dir .loopnet/keeps --rerun-only   # re-run an earlier swarm's keeps
  *
  * Prints a table (one row per keep) and a JSON summary line.
@@ -139,14 +140,17 @@ await Promise.all(
 const rows = keeps.map((k, i) => {
   const again = measured[i]
   const reproduced = again !== undefined && again <= k.claimed + tolerance
-  return { ...k, text: undefined, rerun: again, reproduced }
+  // stricter: the re-run still beats the parent's number (the gain itself held)
+  const gainHeld = again !== undefined && k.parentValBpb !== undefined && again < k.parentValBpb
+  return { ...k, text: undefined, rerun: again, reproduced, gainHeld }
 })
-process.stdout.write('node   seq  claimed   parent    re-run    held  description\n')
+process.stdout.write('node   seq  claimed   parent    re-run    held  gain  description\n')
 for (const r of rows)
   process.stdout.write(
-    `${r.node.padEnd(6)} ${String(r.seq).padStart(4)}  ${r.claimed.toFixed(4)}  ${r.parentValBpb?.toFixed(4) ?? '     -'}  ${r.rerun?.toFixed(4) ?? 'crash '}  ${r.reproduced ? 'yes ' : 'NO  '}  ${r.description}\n`,
+    `${r.node.padEnd(6)} ${String(r.seq).padStart(4)}  ${r.claimed.toFixed(4)}  ${r.parentValBpb?.toFixed(4) ?? '     -'}  ${r.rerun?.toFixed(4) ?? 'crash '}  ${r.reproduced ? 'yes ' : 'NO  '}  ${r.gainHeld ? 'yes ' : 'no  '}  ${r.description}\n`,
   )
 const failed = rows.filter((r) => !r.reproduced).length
+const gainLost = rows.filter((r) => !r.gainHeld).length
 process.stdout.write(
-  `${JSON.stringify({ minutes: Number(values.minutes), budget: Number(budget), nodes: count, nodeArgs: values['node-args'], keeps: rows.length, failed, failedShare: rows.length === 0 ? 0 : failed / rows.length, tolerance, rows })}\n`,
+  `${JSON.stringify({ minutes: Number(values.minutes), budget: Number(budget), nodes: count, nodeArgs: values['node-args'], keeps: rows.length, failed, gainLost, failedShare: rows.length === 0 ? 0 : failed / rows.length, tolerance, rows })}\n`,
 )
