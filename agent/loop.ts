@@ -206,8 +206,8 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
   }
 
   /**
-   * 1. What to run: the baseline, a fix of the last crash, a noise run of the baseline, a
-   * re-measure of the tier's best, the pipelined proposal, or a fresh one. Undefined when
+   * 1. What to run: the baseline, a fix of the last crash, a re-measure of the tier's best, a
+   * noise run of the baseline, the pipelined proposal, or a fresh one. Undefined when
    * aborted while waiting for one.
    */
   private async chooseProposal(
@@ -224,17 +224,18 @@ export class AgentLoop extends TypedEventTarget<AgentLoopEvents> {
       tally.pendingFix = undefined
       return { proposal, remeasure: undefined }
     }
-    // the pipelined proposal stays pending through noise runs and re-measures alike
-    const noiseRun = this.noise.next(this.history, this.tier, parent)
-    if (noiseRun !== undefined)
-      return { proposal: noiseRun.proposal, remeasure: undefined, noiseRun: noiseRun.run }
+    // the pipelined proposal stays pending through re-measures and noise runs alike; a
+    // re-measure goes first: a peer's gain is adopted at this node's next experiment, even
+    // while its noise runs are still due (they repeat the baseline, whatever the parent)
     // without a sandbox a peer's file never runs here
     const remeasure =
       (this.init.sandbox ?? 'on') === 'own-only'
         ? undefined
         : await this.remeasures.prepare(parent, this.tier, this.history, signal)
-    // rebased if this is adopted
     if (remeasure !== undefined) return { proposal: remeasure.proposal, remeasure }
+    const noiseRun = this.noise.next(this.history, this.tier, parent)
+    if (noiseRun !== undefined)
+      return { proposal: noiseRun.proposal, remeasure: undefined, noiseRun: noiseRun.run }
     const pipelined = tally.speculative
     tally.speculative = undefined
     const proposal = await this.proposals.next(pipelined, signal)

@@ -129,6 +129,23 @@ function expectRemeasureOf(
 }
 
 describe('AgentLoop rebase step', () => {
+  it('re-measures a better peer keep before the noise runs still due: adoption does not wait for them', async () => {
+    const { store, dataDir } = await openStore()
+    const peer = insertPeerKeep(store, BETTER, BETTER_BPB)
+    const builtin = new BuiltinProposer({ baselineText: baseline })
+    const made = fixtureLoop(store, dataDir, GENESIS, builtin, { maxExperiments: 4, noiseRuns: 2 })
+    await made.loop.run(AbortSignal.timeout(60_000))
+    const runs = store.ownRuns(made.loop.init.author)
+    expect(statusesAndSources(runs)).toEqual([
+      'keep:baseline',
+      'keep:rebase',
+      'discard:noise',
+      'discard:noise',
+    ])
+    expectRemeasureOf(peer.fileHash, runs[1]?.fields, { status: 'keep' })
+    // the noise runs repeat the baseline, whatever the parent became
+    for (const r of runs.slice(2)) expect(r.fields.fileHash).toBe(sha256Hex(baseline))
+  }, 90_000)
   it("re-measures a peer's better keep, adopts it when it reproduces, builds on it, resumes on it", async () => {
     const { store, dataDir } = await openStore()
     const peer = insertPeerKeep(store, BETTER, BETTER_BPB)
