@@ -8,7 +8,7 @@
  *
  *   npm run bench:swarm                                   # N=1,4,16, 3 seeds, 20 rounds
  *   npm run bench:swarm -- --n 1,4 --rounds 10 --seeds 1  # a quick look
- *   npm run bench:swarm -- --sigma 0.005 --node-args "--min-delta 0.01"
+ *   npm run bench:swarm -- --sigma 0.005 --node-args="--min-delta 0.01"
  *   npm run bench:swarm -- --noise-runs 0                 # no noise runs (loopnet start: 2)
  *   npm run bench:swarm -- --real                         # the REAL trainer: 2 nodes, 1 core
  *   npm run bench:swarm -- --real --real-minutes 1 --real-budget 5 --repeats 1  # dry run
