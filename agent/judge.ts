@@ -28,7 +28,7 @@ export function judgeRun(
   if (noiseRun !== undefined) return { status: noiseRunStatus(outcome), measured, noise }
   if (remeasure !== undefined) {
     const { best, own } = remeasure
-    const tolerance = rebaseTolerance(best.valBpb, noise, k)
+    const tolerance = rebaseTolerance(noise, k)
     const verdict =
       outcome.kind === 'rejected'
         ? ({ adopt: false, reason: 'rejected' } satisfies RebaseVerdict)

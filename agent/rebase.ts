@@ -134,7 +134,6 @@ export function remeasureDescription(best: BestKnown): string {
  * one run, so their difference is what the noise bounds, whatever the value claimed.
  */
 export function rebaseTolerance(
-  _claimedValBpb: number,
   noise: Pick<NoiseEstimate, 'sigma'> = UNMEASURED_NOISE,
   k = DEFAULT_NOISE_K,
 ): number {
@@ -193,7 +192,7 @@ export function judgeRemeasure(
   measuredValBpb: number | undefined,
   own: OwnBest | undefined,
   margin = 0,
-  tolerance = rebaseTolerance(claimedValBpb),
+  tolerance = rebaseTolerance(),
 ): RebaseVerdict {
   if (measuredValBpb === undefined || !Number.isFinite(measuredValBpb) || measuredValBpb <= 0) {
     return { adopt: false, reason: 'crashed' }

@@ -34,8 +34,8 @@ export const DEFAULT_VERIFY_K = 2
  */
 export function reproductionTolerance(noise: { sigma: number; dof: number } | undefined): number {
   return noise === undefined || noise.dof <= 0
-    ? rebaseTolerance(0)
-    : rebaseTolerance(0, { sigma: noise.sigma })
+    ? rebaseTolerance()
+    : rebaseTolerance({ sigma: noise.sigma })
 }
 
 /** This node's standing of authors, and its own checks that the rows are matched against. */

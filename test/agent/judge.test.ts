@@ -7,8 +7,10 @@ import type { PublishedRun } from '../../agent/interfaces.ts'
 import { type JudgingNoise, judgeRun } from '../../agent/judge.ts'
 import type { AgentLoopEvents } from '../../agent/loop-events.ts'
 import {
+  DEFAULT_NOISE_K,
   DEFAULT_NOISE_SIGMA,
   describeProposalNoise,
+  differenceMargin,
   type NoiseEstimate,
   noiseFields,
   UNMEASURED_NOISE,
@@ -40,11 +42,13 @@ describe('rebaseTolerance (reproduced)', () => {
     ['an H100 at 300 s: 0.0007', { sigma: 0.0007 }, 2, 0.0019799],
     ['no noise, k 2', { sigma: 0 }, 2, 0],
   ] as const)('%s', (_name, noise, k, want) => {
-    expect(rebaseTolerance(2.0, noise, k)).toBeCloseTo(want, 6)
+    expect(rebaseTolerance(noise, k)).toBeCloseTo(want, 6)
   })
 
-  it('does not scale with the claimed value: the noise bounds the difference', () => {
-    expect(rebaseTolerance(1.0, MEASURED)).toBe(rebaseTolerance(3.0, MEASURED))
+  it('does not depend on the claimed value: only the noise bounds the difference', () => {
+    // it takes no claim: k sigmas of a difference, the default k when none is given
+    expect(rebaseTolerance(MEASURED)).toBe(differenceMargin(MEASURED, DEFAULT_NOISE_K))
+    expect(rebaseTolerance()).toBe(differenceMargin(UNMEASURED_NOISE, DEFAULT_NOISE_K))
   })
 })
 

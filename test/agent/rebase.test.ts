@@ -38,7 +38,7 @@ describe('judgeRemeasure', () => {
     [
       'within tolerance and better here',
       2.0,
-      2.0 + rebaseTolerance(2.0) * 0.9,
+      2.0 + rebaseTolerance() * 0.9,
       own,
       true,
       true,
@@ -48,7 +48,7 @@ describe('judgeRemeasure', () => {
     [
       'beyond tolerance, yet better here',
       2.0,
-      2.0 + rebaseTolerance(2.0) * 1.1,
+      2.0 + rebaseTolerance() * 1.1,
       own,
       true,
       false,
